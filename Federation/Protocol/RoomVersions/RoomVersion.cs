@@ -53,6 +53,12 @@ public sealed record RoomVersion
     /// <summary>v1–5: the special auth rule for <c>m.room.aliases</c> (only the server in the state key may send it).</summary>
     public bool SpecialCaseAliasesAuth { get; init; }
 
+    /// <summary>
+    /// v1–2: the auth rule for <c>m.room.redaction</c> (allow at the redact level, or when the redacted event's id has the
+    /// redaction's event id domain, else reject). v3+ drop it: redactions pass auth like any event (rooms/v3 "Authorization rules").
+    /// </summary>
+    public bool RedactionAuthByEventIdDomain { get; init; }
+
     /// <summary>v6+: events with floats or out-of-range integers are rejected (strict canonical JSON).</summary>
     public bool StrictCanonicalJson { get; init; }
 

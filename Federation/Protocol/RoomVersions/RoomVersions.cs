@@ -8,11 +8,11 @@ public static class RoomVersions
     public static readonly RoomVersion V1 = new()
     {
         Id = "1", EventFormat = EventFormat.V1, StateResolution = StateResolutionAlgorithm.V1, Redaction = RedactionRules.V1,
-        SpecialCaseAliasesAuth = true, CreateEventHasCreator = true,
+        SpecialCaseAliasesAuth = true, CreateEventHasCreator = true, RedactionAuthByEventIdDomain = true,
     };
 
     public static readonly RoomVersion V2 = V1 with { Id = "2", StateResolution = StateResolutionAlgorithm.V2 };
-    public static readonly RoomVersion V3 = V2 with { Id = "3", EventFormat = EventFormat.V2 };
+    public static readonly RoomVersion V3 = V2 with { Id = "3", EventFormat = EventFormat.V2, RedactionAuthByEventIdDomain = false };
     public static readonly RoomVersion V4 = V3 with { Id = "4", EventFormat = EventFormat.V3 };
     public static readonly RoomVersion V5 = V4 with { Id = "5", EnforceKeyValidity = true };
 
