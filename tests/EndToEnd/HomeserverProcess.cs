@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Messenger.EndToEnd.Tests;
+
+/// <summary>
+/// The real <c>Messenger.Homeserver</c> executable, run as a child process exactly as a user
+/// runs it (<c>dotnet Messenger.Homeserver.dll --config homeserver.yaml</c>), on Kestrel bound to
+/// 127.0.0.1, so end-to-end clients test what ships rather than an in-memory host.
+/// Started on first use and shared by the tests of a class; disposing kills it and deletes its
+/// directory.
+/// </summary>
+public sealed class HomeserverProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private DirectoryInfo? directory;
+    private CapturedProcess? process;
+    private Uri? baseUrl;
+
+    /// <summary>What the server printed so far, for a failing test's output.</summary>
+    public string Log => process?.Output ?? "(the homeserver was not started)";
+
+    /// <summary>
+    /// Starts the server unless it runs already and returns its client base URL once
+    /// <c>GET /_matrix/client/versions</c> answers 200; throws with the server's output when
+    /// it exits or stays silent for <see cref="StartTimeout"/>.
+    /// </summary>
+    public async Task<Uri> StartAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (baseUrl is not null)
+            {
+                return baseUrl;
+            }
+
+            directory = System.IO.Directory.CreateTempSubdirectory("messenger-e2e-");
+            var config = TestHomeserverConfig.Write(directory.FullName);
+            process = CapturedProcess.Start(StartInfo(config));
+            await WaitUntilAnsweringAsync(config.BaseUrl, cancellationToken);
+            baseUrl = config.BaseUrl;
+            return baseUrl;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        process?.Dispose();
+        try
+        {
+            directory?.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean: a temp directory is not worth failing a run over.
+        }
+
+        gate.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static ProcessStartInfo StartInfo(TestHomeserverConfig config)
+    {
+        var assembly = Path.Combine(AppContext.BaseDirectory, "Messenger.Homeserver.dll");
+        if (!File.Exists(assembly))
+        {
+            throw new FileNotFoundException(
+                "Messenger.Homeserver.dll is not beside the tests; the ProjectReference to Homeserver should copy it.",
+                assembly);
+        }
+
+        var info = new ProcessStartInfo(DotnetHost()) { WorkingDirectory = config.Directory };
+        info.ArgumentList.Add(assembly);
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(config.ConfigPath);
+
+        // MESSENGER_* variables override config keys: CI's MESSENGER_TEST_POSTGRES would become an
+        // unknown key and stop start-up, a developer's would change the database. Only the file counts.
+        foreach (var name in info.Environment.Keys.ToList())
+        {
+            if (name.StartsWith("MESSENGER_", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("ASPNETCORE_URLS", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("DOTNET_URLS", StringComparison.OrdinalIgnoreCase))
+            {
+                info.Environment.Remove(name);
+            }
+        }
+
+        return info;
+    }
+
+    /// <summary>The dotnet host that runs these tests, so the server gets the same runtime.</summary>
+    private static string DotnetHost()
+    {
+        var fromCli = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(fromCli) && File.Exists(fromCli))
+        {
+            return fromCli;
+        }
+
+        // <root>/shared/Microsoft.NETCore.App/<version>/ holds the runtime; <root>/dotnet is the host.
+        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+        var host = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+        return File.Exists(host) ? host : "dotnet";
+    }
+
+    private async Task WaitUntilAnsweringAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        string lastProblem = "no answer yet";
+        while (deadline.Elapsed < StartTimeout)
+        {
+            if (process!.HasExited)
+            {
+                throw new InvalidOperationException(
+                    $"The homeserver exited with code {process.ExitCode} before answering on {url}. Its output:\n{Log}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("_matrix/client/versions", cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                lastProblem = $"GET /_matrix/client/versions answered {(int)response.StatusCode}";
+            }
+            catch (HttpRequestException e)
+            {
+                lastProblem = e.Message;
+            }
+            catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                lastProblem = e.Message;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+
+        process!.Kill();
+        throw new TimeoutException(
+            $"The homeserver did not answer GET {url}_matrix/client/versions within {StartTimeout} ({lastProblem}). Its output:\n{Log}");
+    }
+}

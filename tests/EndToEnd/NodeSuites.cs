@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace Messenger.EndToEnd.Tests;
+
+/// <summary>
+/// The JavaScript suites in <c>tests/EndToEnd/js</c> (<c>*.test.mjs</c>, matrix-js-sdk clients),
+/// run with node's built-in test runner against a homeserver given by <c>MESSENGER_BASE_URL</c>.
+/// </summary>
+internal static class NodeSuites
+{
+    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan SuiteTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>The js folder in the source tree, recorded at build time by the csproj.</summary>
+    public static string Directory { get; } = typeof(NodeSuites).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "EndToEndJsDirectory").Value!;
+
+    /// <summary>File names of the suites, one xunit case each so a failure names its suite.</summary>
+    public static IEnumerable<string> Files() =>
+        System.IO.Directory.EnumerateFiles(Directory, "*.test.mjs")
+            .Select(Path.GetFileName)
+            .Order(StringComparer.Ordinal)
+            .Cast<string>();
+
+    /// <summary>Full path of <paramref name="program"/> on PATH, or null when it is not installed.</summary>
+    public static string? FindOnPath(string program)
+    {
+        var suffixes = OperatingSystem.IsWindows() ? new[] { ".exe", ".cmd" } : new[] { "" };
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .SelectMany(dir => suffixes.Select(suffix => Path.Combine(dir, program + suffix)))
+            .FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>
+    /// Installs matrix-js-sdk when node_modules is missing or older than the lock file:
+    /// <c>npm ci</c> from the committed package-lock.json (<c>npm install</c> without one).
+    /// .ci/run has done this already; a developer's first <c>dotnet test</c> gets it here.
+    /// </summary>
+    public static async Task<string> EnsurePackagesAsync(CancellationToken cancellationToken)
+    {
+        var lockFile = Path.Combine(Directory, "package-lock.json");
+        var installed = Path.Combine(Directory, "node_modules", ".package-lock.json");
+        var hasLock = File.Exists(lockFile);
+        var manifest = hasLock ? lockFile : Path.Combine(Directory, "package.json");
+        if (File.Exists(installed) && File.GetLastWriteTimeUtc(installed) >= File.GetLastWriteTimeUtc(manifest))
+        {
+            return "node_modules is up to date";
+        }
+
+        var npm = FindOnPath("npm")
+            ?? throw new InvalidOperationException($"npm is not on PATH, so the packages of {Directory} cannot be installed");
+        var info = new ProcessStartInfo(npm) { WorkingDirectory = Directory };
+        info.ArgumentList.Add(hasLock ? "ci" : "install");
+        info.ArgumentList.Add("--no-audit");
+        info.ArgumentList.Add("--no-fund");
+        var (exitCode, output) = await CapturedProcess.RunAsync(info, InstallTimeout, cancellationToken);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"npm {info.ArgumentList[0]} in {Directory} failed with exit code {exitCode}:\n{output}");
+        }
+
+        return output;
+    }
+
+    /// <summary>Runs one suite file with <c>node --test</c>; returns node's exit code and output.</summary>
+    public static Task<(int ExitCode, string Output)> RunAsync(
+        string node, string suite, Uri homeserver, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(node) { WorkingDirectory = Directory };
+        info.ArgumentList.Add("--test");
+        info.ArgumentList.Add("--test-reporter=spec");
+        info.ArgumentList.Add(suite);
+        info.Environment["MESSENGER_BASE_URL"] = homeserver.ToString().TrimEnd('/');
+        info.Environment["NO_COLOR"] = "1";
+        return CapturedProcess.RunAsync(info, SuiteTimeout, cancellationToken);
+    }
+}
