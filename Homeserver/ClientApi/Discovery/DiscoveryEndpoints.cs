@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using Messenger.Homeserver.Auth;
+using Messenger.Homeserver.Configuration;
+using Messenger.Homeserver.Http;
+
+namespace Messenger.Homeserver.ClientApi.Discovery;
+
+/// <summary>"Server Discovery", "API Versions" and "Capabilities negotiation".</summary>
+public static class DiscoveryEndpoints
+{
+    /// <summary>
+    /// Spec versions we serve completely. A version is added here only when every endpoint it brings works;
+    /// r0.x keeps old clients that check for it working (Synapse lists them too).
+    /// </summary>
+    public static readonly string[] SupportedVersions =
+        ["r0.0.1", "r0.1.0", "r0.2.0", "r0.3.0", "r0.4.0", "r0.5.0", "r0.6.0", "r0.6.1", "v1.1", "v1.2"];
+
+    public static void MapDiscoveryEndpoints(this IEndpointRouteBuilder app, IEndpointRouteBuilder client)
+    {
+        app.MapGet("/_matrix/client/versions", () => MatrixJson.Ok(new
+        {
+            versions = SupportedVersions,
+            unstable_features = new JsonObject(),
+        }));
+
+        app.MapGet("/.well-known/matrix/client", (HomeserverConfig config) =>
+            MatrixJson.Ok(new WellKnownClient(new WellKnownBaseUrl(config.PublicBaseUrl!))));
+
+        // "Server discovery" for federation: where our Server-Server API listens.
+        app.MapGet("/.well-known/matrix/server", (HomeserverConfig config) =>
+            MatrixJson.Ok(new JsonObject { ["m.server"] = $"{HostOf(config.ServerName)}:{config.Listeners.Federation.Port}" }));
+
+        client.MapGet("/capabilities", (Requester requester) => MatrixJson.Ok(new JsonObject
+        {
+            ["capabilities"] = new JsonObject
+            {
+                ["m.change_password"] = new JsonObject { ["enabled"] = true },
+                // Profiles arrive with issue #5; until then clients must not offer to change them.
+                ["m.set_displayname"] = new JsonObject { ["enabled"] = false },
+                ["m.set_avatar_url"] = new JsonObject { ["enabled"] = false },
+                ["m.3pid_changes"] = new JsonObject { ["enabled"] = false },
+                ["m.get_login_token"] = new JsonObject { ["enabled"] = false },
+            },
+        }));
+    }
+
+    private static string HostOf(string serverName)
+    {
+        if (serverName.EndsWith(']')) return serverName;
+        var colon = serverName.LastIndexOf(':');
+        return colon > 0 && !serverName.Contains('[') ? serverName[..colon] : serverName;
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Messenger.Homeserver.Configuration;
+
+/// <summary>
+/// The whole of <c>homeserver.yaml</c>: top-level keys here, one class per section.
+/// Keys keep their snake_case YAML names. Relative paths are resolved against the directory of the config file.
+/// </summary>
+public sealed class HomeserverConfig
+{
+    /// <summary>The domain in every user and room id of this server (<c>@alice:example.org</c>). Required; never change it later.</summary>
+    [ConfigurationKeyName("server_name")]
+    public string ServerName { get; set; } = "";
+
+    /// <summary>Where clients reach the Client-Server API; served in <c>/.well-known/matrix/client</c>. Default: <c>http://{server_name}:{client port}/</c>.</summary>
+    [ConfigurationKeyName("public_baseurl")]
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The Ed25519 signing key file (Synapse format). Generated on first start if missing. Default: <c>data/{server_name}.signing.key</c>.</summary>
+    [ConfigurationKeyName("signing_key_path")]
+    public string? SigningKeyPath { get; set; }
+
+    /// <summary>Directory of uploaded media. Default: <c>data/media</c>.</summary>
+    [ConfigurationKeyName("media_store_path")]
+    public string? MediaStorePath { get; set; }
+
+    [ConfigurationKeyName("listeners")]
+    public ListenersConfig Listeners { get; set; } = new();
+
+    [ConfigurationKeyName("database")]
+    public DatabaseConfig Database { get; set; } = new();
+
+    [ConfigurationKeyName("registration")]
+    public RegistrationConfig Registration { get; set; } = new();
+
+    [ConfigurationKeyName("auth")]
+    public AuthConfig Auth { get; set; } = new();
+
+    /// <summary>Application service registration files (YAML, the spec's registration format). Default: none.</summary>
+    [ConfigurationKeyName("app_service_config_files")]
+    public List<string> AppServiceConfigFiles { get; set; } = [];
+
+    [ConfigurationKeyName("federation")]
+    public FederationConfig Federation { get; set; } = new();
+
+    [ConfigurationKeyName("rate_limits")]
+    public RateLimitsConfig RateLimits { get; set; } = new();
+
+    [ConfigurationKeyName("limits")]
+    public LimitsConfig Limits { get; set; } = new();
+
+    [ConfigurationKeyName("logging")]
+    public LoggingConfig Logging { get; set; } = new();
+
+    /// <summary>The directory relative paths are resolved against (the config file's directory). Not a YAML key.</summary>
+    internal string BaseDirectory { get; set; } = Directory.GetCurrentDirectory();
+}

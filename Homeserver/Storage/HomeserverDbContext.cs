@@ -1,0 +1,102 @@
+using System.Text;
+using Messenger.Homeserver.Storage.Rows;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messenger.Homeserver.Storage;
+
+/// <summary>
+/// The one EF Core model of the homeserver. Each provider has its own subclass only so that its migrations
+/// live apart (<c>Migrations/Sqlite</c>, <c>Migrations/Postgres</c>); the model is the same.
+/// Times are milliseconds since the Unix epoch (the spec's unit), so both providers store plain integers.
+/// </summary>
+public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<UserRow> Users => Set<UserRow>();
+    public DbSet<ProfileRow> Profiles => Set<ProfileRow>();
+    public DbSet<DeviceRow> Devices => Set<DeviceRow>();
+    public DbSet<AccessTokenRow> AccessTokens => Set<AccessTokenRow>();
+    public DbSet<RefreshTokenRow> RefreshTokens => Set<RefreshTokenRow>();
+    public DbSet<UiaSessionRow> UiaSessions => Set<UiaSessionRow>();
+    public DbSet<RegistrationTokenRow> RegistrationTokens => Set<RegistrationTokenRow>();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction: its own, committed at the end, or the caller's if one is open,
+    /// so that a request either commits completely or not at all.
+    /// </summary>
+    public async Task InTransactionAsync(Func<Task> work, CancellationToken ct)
+    {
+        if (Database.CurrentTransaction is not null)
+        {
+            await work();
+            return;
+        }
+        await using var transaction = await Database.BeginTransactionAsync(ct);
+        await work();
+        await transaction.CommitAsync(ct);
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<UserRow>(e =>
+        {
+            e.ToTable("users");
+            e.HasKey(x => x.UserId);
+            e.Property(x => x.UserId).HasMaxLength(255);
+            e.Property(x => x.Localpart).HasMaxLength(255);
+        });
+        model.Entity<ProfileRow>(e =>
+        {
+            e.ToTable("profiles");
+            e.HasKey(x => x.UserId);
+        });
+        model.Entity<DeviceRow>(e =>
+        {
+            e.ToTable("devices");
+            e.HasKey(x => new { x.UserId, x.DeviceId });
+        });
+        model.Entity<AccessTokenRow>(e =>
+        {
+            e.ToTable("access_tokens");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.TokenHash).IsUnique();
+            e.HasIndex(x => new { x.UserId, x.DeviceId });
+            e.HasOne(x => x.RefreshToken).WithMany().HasForeignKey(x => x.RefreshTokenId).OnDelete(DeleteBehavior.SetNull);
+        });
+        model.Entity<RefreshTokenRow>(e =>
+        {
+            e.ToTable("refresh_tokens");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.TokenHash).IsUnique();
+            e.HasIndex(x => new { x.UserId, x.DeviceId });
+            e.HasOne(x => x.Next).WithMany().HasForeignKey(x => x.NextTokenId).OnDelete(DeleteBehavior.SetNull);
+        });
+        model.Entity<UiaSessionRow>(e =>
+        {
+            e.ToTable("uia_sessions");
+            e.HasKey(x => x.SessionId);
+            e.HasIndex(x => x.RegistrationToken);
+        });
+        model.Entity<RegistrationTokenRow>(e =>
+        {
+            e.ToTable("registration_tokens");
+            e.HasKey(x => x.Token);
+        });
+
+        // snake_case columns, so the schema reads the same from psql and sqlite3 as the spec's field names.
+        foreach (var entity in model.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties()) property.SetColumnName(ToSnakeCase(property.Name));
+        }
+    }
+
+    private static string ToSnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0) builder.Append('_');
+            builder.Append(char.ToLowerInvariant(name[i]));
+        }
+        return builder.ToString();
+    }
+}

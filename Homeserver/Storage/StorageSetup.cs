@@ -1,0 +1,55 @@
+using Messenger.Homeserver.Configuration;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messenger.Homeserver.Storage;
+
+/// <summary>Registers the database of the configured provider and applies migrations.</summary>
+public static class StorageSetup
+{
+    public static IServiceCollection AddStorage(this IServiceCollection services, HomeserverConfig config)
+    {
+        var database = config.Database;
+        if (database.Type == DatabaseConfig.Postgres)
+        {
+            services.AddDbContext<HomeserverDbContext, PostgresHomeserverDbContext>(o => o.UseNpgsql(database.ConnectionString));
+        }
+        else
+        {
+            var connectionString = SqliteConnectionString(database.SqlitePath!);
+            services.AddDbContext<HomeserverDbContext, SqliteHomeserverDbContext>(o => o.UseSqlite(connectionString));
+        }
+        services.AddScoped<AccountStore>();
+        services.AddScoped<DeviceStore>();
+        services.AddScoped<UiaSessionStore>();
+        return services;
+    }
+
+    /// <summary>
+    /// WAL (set after migrating) lets readers run while a writer commits; SQLite's default <c>synchronous=FULL</c>
+    /// keeps every acknowledged commit across a crash; the busy timeout makes concurrent writers wait instead of failing.
+    /// </summary>
+    internal static string SqliteConnectionString(string path) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Cache = SqliteCacheMode.Private,
+        DefaultTimeout = 30,
+        Pooling = true,
+    }.ToString();
+
+    /// <summary>Creates the database if needed and applies every pending migration (never <c>EnsureCreated</c>).</summary>
+    public static async Task MigrateAsync(IServiceProvider services, HomeserverConfig config, CancellationToken cancellationToken = default)
+    {
+        if (config.Database.Type == DatabaseConfig.Sqlite)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(config.Database.SqlitePath!)!);
+        }
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HomeserverDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        if (config.Database.Type == DatabaseConfig.Sqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+}
