@@ -18,7 +18,9 @@ public sealed class Pdu
         Type = (string)json["type"]!;
         Sender = (string)json["sender"]!;
         StateKey = json["state_key"] is JsonValue sk ? (string?)sk : null;
-        RoomId = json["room_id"] is JsonValue rid ? (string?)rid ?? "" : "";
+        RoomId = json["room_id"] is JsonValue rid ? (string?)rid ?? ""
+            : roomVersion.RoomIdFromCreateEvent && Type == EventTypes.Create && eventId.StartsWith('$') ? "!" + eventId[1..]
+            : "";
         Depth = json["depth"] is JsonValue d ? (long)d : 0;
         OriginServerTs = json["origin_server_ts"] is JsonValue ts ? (long)ts : 0;
         Content = json["content"] as JsonObject ?? [];

@@ -1,4 +1,5 @@
 using Messenger.Federation.Protocol.Encoding;
+using Messenger.Federation.Protocol.Signing;
 using NSec.Cryptography;
 
 namespace Messenger.Federation.Protocol.Keys;
@@ -16,7 +17,8 @@ public sealed class ServerSigningKey : IDisposable
     {
         Version = version;
         Key = key;
-        PublicKeyBase64 = UnpaddedBase64.Encode(key.PublicKey.Export(KeyBlobFormat.RawPublicKey));
+        VerifyKey = VerifyKey.From(key.PublicKey);
+        PublicKeyBase64 = VerifyKey.Base64;
     }
 
     /// <summary>The version part of the key id, e.g. <c>a_AbCd</c>.</summary>
@@ -27,6 +29,9 @@ public sealed class ServerSigningKey : IDisposable
 
     /// <summary>The public key, unpadded base64, as published in <c>verify_keys</c>.</summary>
     public string PublicKeyBase64 { get; }
+
+    /// <summary>The public half, to verify what this key signed.</summary>
+    public VerifyKey VerifyKey { get; }
 
     internal Key Key { get; }
 
