@@ -21,8 +21,8 @@ public sealed class Pdu
         RoomId = json["room_id"] is JsonValue rid ? (string?)rid ?? ""
             : roomVersion.RoomIdFromCreateEvent && Type == EventTypes.Create && eventId.StartsWith('$') ? "!" + eventId[1..]
             : "";
-        Depth = json["depth"] is JsonValue d ? (long)d : 0;
-        OriginServerTs = json["origin_server_ts"] is JsonValue ts ? (long)ts : 0;
+        Depth = ReadInteger(json["depth"]);
+        OriginServerTs = ReadInteger(json["origin_server_ts"]);
         Content = json["content"] as JsonObject ?? [];
         PrevEventIds = ReadReferences(json["prev_events"], roomVersion);
         AuthEventIds = ReadReferences(json["auth_events"], roomVersion);
@@ -58,6 +58,13 @@ public sealed class Pdu
         : (string?)(Json["redacts"] as JsonValue);
 
     public override string ToString() => $"{EventId} ({Type}{(StateKey is null ? "" : $", '{StateKey}'")}) by {Sender}";
+
+    /// <summary>An integer whether parsed (a JSON element) or built in code (an <c>int</c> or <c>long</c> node); 0 otherwise.</summary>
+    private static long ReadInteger(JsonNode? node) =>
+        node is not JsonValue value ? 0
+        : value.TryGetValue<long>(out var l) ? l
+        : value.TryGetValue<int>(out var i) ? i
+        : 0;
 
     /// <summary>Reads <c>prev_events</c>/<c>auth_events</c>: ids (v3+) or <c>[id, {hashes}]</c> pairs (v1–2).</summary>
     private static IReadOnlyList<string> ReadReferences(JsonNode? node, RoomVersion version)
