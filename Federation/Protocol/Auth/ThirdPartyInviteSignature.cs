@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Messenger.Federation.Protocol.Encoding;
 using Messenger.Federation.Protocol.Json;
-using NSec.Cryptography;
+using Messenger.Federation.Protocol.Signing;
 
 namespace Messenger.Federation.Protocol.Auth;
 
@@ -11,6 +11,10 @@ namespace Messenger.Federation.Protocol.Auth;
 /// the signatures are <c>signed.signatures.{server}.{ed25519:id}</c> over the canonical JSON of <c>signed</c> without
 /// <c>signatures</c> and <c>unsigned</c> (appendices "Signing JSON"). Only Ed25519 exists, so other algorithms never match.
 /// </summary>
+/// <remarks>
+/// <see cref="JsonSignatures.Verify(JsonObject, string, VerifyKeyLookup, long?, CanonicalNumbers)"/> wants every known
+/// signature of one entity to verify; this rule wants any signature under any entity to match any key, hence its own loop.
+/// </remarks>
 internal static class ThirdPartyInviteSignature
 {
     private static readonly string[] Unsigned = ["signatures", "unsigned"];
@@ -30,19 +34,19 @@ internal static class ThirdPartyInviteSignature
             {
                 if (!keyId.StartsWith("ed25519:", StringComparison.Ordinal)) continue;
                 if (signatureNode is not JsonValue sv || !sv.TryGetValue(out string? signatureText)) continue;
-                if (!UnpaddedBase64.TryDecode(signatureText, out var signature) || signature.Length != SignatureAlgorithm.Ed25519.SignatureSize) continue;
+                if (!UnpaddedBase64.TryDecode(signatureText, out var signature)) continue;
                 foreach (var key in keys)
                 {
-                    if (SignatureAlgorithm.Ed25519.Verify(key, message, signature)) return true;
+                    if (key.Verify(message, signature)) return true;
                 }
             }
         }
         return false;
     }
 
-    private static List<PublicKey> PublicKeys(JsonObject content)
+    private static List<VerifyKey> PublicKeys(JsonObject content)
     {
-        var keys = new List<PublicKey>();
+        var keys = new List<VerifyKey>();
         AddKey(keys, content["public_key"]);
         if (content["public_keys"] is JsonArray list)
         {
@@ -54,9 +58,8 @@ internal static class ThirdPartyInviteSignature
         return keys;
     }
 
-    private static void AddKey(List<PublicKey> keys, JsonNode? node)
+    private static void AddKey(List<VerifyKey> keys, JsonNode? node)
     {
-        if (node is not JsonValue v || !v.TryGetValue(out string? text) || !UnpaddedBase64.TryDecode(text, out var raw)) return;
-        if (PublicKey.TryImport(SignatureAlgorithm.Ed25519, raw, KeyBlobFormat.RawPublicKey, out var key) && key is not null) keys.Add(key);
+        if (node is JsonValue v && v.TryGetValue(out string? text) && VerifyKey.TryParse(text, out var key)) keys.Add(key);
     }
 }
