@@ -12,7 +12,7 @@ namespace Messenger.Federation.Tests.Protocol.StateResolution.Support;
 /// names its <c>prev_events</c>; the state before it is the resolution (with the resolver under test) of the states
 /// after them; its <c>auth_events</c> are chosen from that state by the auth events selection. Events are not
 /// authorised on the way in, so forks can hold events that state resolution must then weed out.
-/// Timestamps increase in the order events are added.
+/// Timestamps follow the order events are added.
 /// </summary>
 internal sealed class RoomDag
 {
@@ -29,15 +29,18 @@ internal sealed class RoomDag
     public RoomVersion Version { get; }
     public string RoomId { get; }
 
+    /// <summary>How many consecutive events share one <c>origin_server_ts</c>: above 1, ties that the event id must break.</summary>
+    public int EventsPerMillisecond { get; init; } = 1;
+
     public IEnumerable<Pdu> Events => byName.Values;
 
     /// <summary>
     /// The room every classic scenario starts from: Alice creates it and joins, sets power levels and a public join
     /// rule; Bob, Charlie and Zara join; Zara's message START is where the scenarios fork.
     /// </summary>
-    public static RoomDag WithInitialEvents(RoomVersion version)
+    public static RoomDag WithInitialEvents(RoomVersion version, int eventsPerMillisecond = 1)
     {
-        var room = new RoomDag(version);
+        var room = new RoomDag(version) { EventsPerMillisecond = eventsPerMillisecond };
         var createContent = new JsonObject { ["room_version"] = version.Id };
         if (version.CreateEventHasCreator) createContent["creator"] = Alice;
         room.State("CREATE", EventTypes.Create, Alice, "", createContent);
@@ -97,8 +100,8 @@ internal sealed class RoomDag
             .Select(key => before[key])
             .ToList();
         var depth = prev.Length == 0 ? 1 : prev.Max(p => byName[p].Depth) + 1;
-        var pdu = PduBuilder.Build(Version, IdOf(name), RoomId, type, sender, stateKey, content,
-            authEvents, prev.Select(IdOf), depth, ++clock);
+        var pdu = UnsignedPdu.Build(Version, IdOf(name), RoomId, type, sender, stateKey, content,
+            authEvents, prev.Select(IdOf), depth, ++clock / EventsPerMillisecond);
 
         var after = new Dictionary<StateKey, string>(before);
         if (pdu.StateTuple is { } key) after[key] = pdu.EventId;

@@ -8,7 +8,7 @@ namespace Messenger.Federation.Tests.Protocol.StateResolution.Support;
 /// Builds unsigned PDUs in the room version's event format. State resolution reads neither hashes nor signatures,
 /// so none are added; event ids are readable names instead of reference hashes.
 /// </summary>
-internal static class PduBuilder
+internal static class UnsignedPdu
 {
     public static Pdu Build(
         RoomVersion version, string eventId, string roomId, string type, string sender, string? stateKey, JsonObject content,
