@@ -19,7 +19,6 @@ public sealed class Pdu
         Sender = (string)json["sender"]!;
         StateKey = json["state_key"] is JsonValue sk ? (string?)sk : null;
         RoomId = json["room_id"] is JsonValue rid ? (string?)rid ?? ""
-            : roomVersion.RoomIdFromCreateEvent && Type == EventTypes.Create && eventId.StartsWith('$') ? "!" + eventId[1..]
             : "";
         Depth = ReadInteger(json["depth"]);
         OriginServerTs = ReadInteger(json["origin_server_ts"]);
@@ -37,7 +36,10 @@ public sealed class Pdu
     public string Sender { get; }
     public string? StateKey { get; }
 
-    /// <summary>The room id. In room version 12 the create event has none: then this is the id derived from the event id.</summary>
+    /// <summary>
+    /// The room id. In room version 12 the create event has none and this is empty (state resolution relies on that);
+    /// its room id is <c>"!" + EventId[1..]</c> (<see cref="Identifiers.RoomId.FromCreateEventId"/>).
+    /// </summary>
     public string RoomId { get; }
 
     public long Depth { get; }

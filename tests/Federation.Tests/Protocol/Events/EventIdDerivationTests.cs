@@ -68,9 +68,10 @@ public class EventIdDerivationTests
         var pdu = SampleEvents.Build(create, RoomVersions.V12);
 
         Assert.False(pdu.Json.ContainsKey("room_id"));
-        Assert.Equal("!" + pdu.EventId[1..], pdu.RoomId);
-        Assert.Equal(pdu.RoomId, EventIds.RoomIdOfCreateEvent(pdu.Json, RoomVersions.V12).Value);
-        Assert.True(RoomId.TryParse(pdu.RoomId, RoomVersions.V12, out _));
+        var roomId = EventIds.RoomIdOfCreateEvent(pdu.Json, RoomVersions.V12).Value;
+        Assert.Equal("!" + pdu.EventId[1..], roomId);
+        Assert.Equal(roomId, RoomId.FromCreateEventId(pdu.EventId).Value);
+        Assert.True(RoomId.TryParse(roomId, RoomVersions.V12, out _));
         Assert.False(EventIds.RoomIdOfCreateEvent(pdu.Json, RoomVersions.V11).IsSuccess);
     }
 
