@@ -55,8 +55,8 @@ public static partial class HomeserverApp
             config.Registration.EnableRegistration, !string.IsNullOrEmpty(config.Registration.RegistrationSharedSecret),
             signingKey.KeyId, keyCreated ? "generated" : "loaded");
 
-        app.UseExceptionHandler();
         app.UseMatrixCors();
+        app.UseExceptionHandler();
         app.UseMatrixStatusCodes();
         app.UseRouting();
         app.UseRateLimiter();

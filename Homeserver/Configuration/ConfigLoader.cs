@@ -3,13 +3,14 @@ using Microsoft.Extensions.Configuration;
 namespace Messenger.Homeserver.Configuration;
 
 /// <summary>
-/// Loads <c>homeserver.yaml</c>, lets environment variables (<c>MESSENGER_</c> prefix, <c>__</c> between levels,
-/// e.g. <c>MESSENGER_database__type=postgres</c>) and test overrides replace keys, checks every key and value,
+/// Loads <c>homeserver.yaml</c>, lets environment variables (<c>MESSENGER__</c> prefix, <c>__</c> between levels,
+/// e.g. <c>MESSENGER__database__type=postgres</c>; the double underscore keeps other MESSENGER_ variables such as
+/// MESSENGER_TEST_POSTGRES out) and test overrides replace keys, checks every key and value,
 /// and resolves relative paths against the file's directory. Every problem is reported at once.
 /// </summary>
 public static class ConfigLoader
 {
-    public const string EnvironmentPrefix = "MESSENGER_";
+    public const string EnvironmentPrefix = "MESSENGER__";
 
     public static HomeserverConfig Load(string path, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
     {

@@ -80,8 +80,8 @@ public sealed class HomeserverProcess : IAsyncDisposable
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(config.ConfigPath);
 
-        // MESSENGER_* variables override config keys: CI's MESSENGER_TEST_POSTGRES would become an
-        // unknown key and stop start-up, a developer's would change the database. Only the file counts.
+        // MESSENGER__* variables override config keys: a developer's would change the database the
+        // test runs on. Only the file counts, so none of the project's variables are passed on.
         foreach (var name in info.Environment.Keys.ToList())
         {
             if (name.StartsWith("MESSENGER_", StringComparison.OrdinalIgnoreCase)
