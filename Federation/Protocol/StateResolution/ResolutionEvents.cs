@@ -63,7 +63,7 @@ internal sealed class ResolutionEvents
     /// <summary>Rooms v12: the room id is the create event's id with the sigil <c>!</c> instead of <c>$</c>.</summary>
     private string CreateEventIdOf(Pdu pdu)
     {
-        if (!ReferenceEquals(lastRoomId, pdu.RoomId) && lastRoomId != pdu.RoomId)
+        if (lastRoomId != pdu.RoomId)
         {
             lastRoomId = pdu.RoomId;
             lastCreateId = pdu.RoomId.Length > 0 ? "$" + pdu.RoomId[1..] : "";

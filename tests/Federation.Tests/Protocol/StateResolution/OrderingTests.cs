@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Messenger.Federation.Protocol.Events;
 using Messenger.Federation.Protocol.RoomVersions;
 using Messenger.Federation.Protocol.StateResolution;
@@ -49,7 +50,7 @@ public sealed class OrderingTests
     {
         // Both cite power levels giving Bob 50 and leaving Charlie at the default 0.
         var powerLevels = UnsignedPdu.Build(Version, "$pl", "!room:example.com", EventTypes.PowerLevels, Alice, "",
-            new System.Text.Json.Nodes.JsonObject { ["users"] = new System.Text.Json.Nodes.JsonObject { [Bob] = 50 } }, [], [], 1, 0);
+            new JsonObject { ["users"] = new JsonObject { [Bob] = 50 } }, [], [], 1, 0);
         var fromCharlie = Event("c", Charlie, 1, "pl");
         var fromBob = Event("b", Bob, 2, "pl");
         var source = new ResolutionEvents(Version, new PreloadedEventSource([powerLevels, fromCharlie, fromBob]));

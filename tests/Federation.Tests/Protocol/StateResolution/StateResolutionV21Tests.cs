@@ -1,5 +1,6 @@
 using Messenger.Federation.Protocol.Events;
 using Messenger.Federation.Protocol.RoomVersions;
+using Messenger.Federation.Protocol.StateResolution;
 using Messenger.Federation.Tests.Protocol.StateResolution.Support;
 using Xunit;
 using static Messenger.Federation.Tests.Protocol.StateResolution.Support.Users;
@@ -92,9 +93,9 @@ public sealed class StateResolutionV21Tests
     public void The_conflicted_subgraph_holds_exactly_the_events_between_conflicted_events()
     {
         var (room, _) = ChainedPromotions(RoomVersions.V12);
-        var events = new Messenger.Federation.Protocol.StateResolution.ResolutionEvents(room.Version, room.Source());
+        var events = new ResolutionEvents(room.Version, room.Source());
 
-        var subgraph = Messenger.Federation.Protocol.StateResolution.ConflictedSubgraph.Compute([room.IdOf("PC"), room.IdOf("IPOWER")], events);
+        var subgraph = ConflictedSubgraph.Compute([room.IdOf("PC"), room.IdOf("IPOWER")], events);
 
         // PC → PB → IPOWER, and PC → Bob's join IMB → (IJR →) IPOWER, since a join cites the power levels and join
         // rules. The create event and Alice's join are ancestors too, but lead to no conflicted event.

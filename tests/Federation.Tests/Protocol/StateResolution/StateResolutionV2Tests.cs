@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Messenger.Federation.Protocol.Events;
 using Messenger.Federation.Protocol.RoomVersions;
+using Messenger.Federation.Protocol.StateResolution;
 using Messenger.Federation.Tests.Protocol.StateResolution.Support;
 using Xunit;
 using static Messenger.Federation.Tests.Protocol.StateResolution.Support.Users;
@@ -106,7 +108,7 @@ public sealed class StateResolutionV2Tests
         room.State("PA1", EventTypes.PowerLevels, Alice, "", room.PowerLevels((Bob, 50)), "T1");
         room.State("T2", EventTypes.Topic, Alice, "", Content.Topic("two"), "PA1");
         var pa2 = room.PowerLevels((Bob, 50));
-        pa2["events"] = new System.Text.Json.Nodes.JsonObject { [EventTypes.PowerLevels] = 100 };
+        pa2["events"] = new JsonObject { [EventTypes.PowerLevels] = 100 };
         room.State("PA2", EventTypes.PowerLevels, Alice, "", pa2, "T2");
         room.State("PB", EventTypes.PowerLevels, Bob, "", room.PowerLevels((Bob, 50)), "PA1");
         room.State("T3", EventTypes.Topic, Bob, "", Content.Topic("three"), "PA2");
@@ -161,8 +163,8 @@ public sealed class StateResolutionV2Tests
         room.State("T1", EventTypes.Topic, Alice, "", Content.Topic("alice's"), "START");
         var forks = new[] { room.StateAfter("TE"), room.StateAfter("T1") };
 
-        var accepted = Messenger.Federation.Protocol.StateResolution.StateResolver.Resolve(room.Version, forks, room.Source()).State;
-        var withRejectedJoin = Messenger.Federation.Protocol.StateResolution.StateResolver.Resolve(room.Version, forks, room.Source(["ME"])).State;
+        var accepted = StateResolver.Resolve(room.Version, forks, room.Source()).State;
+        var withRejectedJoin = StateResolver.Resolve(room.Version, forks, room.Source(["ME"])).State;
 
         var topic = new StateKey(EventTypes.Topic, "");
         Assert.Equal(room.IdOf("TE"), accepted[topic]);

@@ -25,8 +25,7 @@ internal static class StateAssert
         string.Join("\n", state.OrderBy(kv => kv.Key.Type, StringComparer.Ordinal).ThenBy(kv => kv.Key.Key, StringComparer.Ordinal)
             .Select(kv => $"{kv.Key} = {NameOf(room, kv.Value)}"));
 
-    private static string NameOf(RoomDag room, string eventId) =>
-        room.Events.FirstOrDefault(e => e.EventId == eventId) is { } pdu && room.IdOf(Strip(eventId)) == eventId ? Strip(eventId) : eventId;
+    private static string NameOf(RoomDag room, string eventId) => room.IdOf(Strip(eventId)) == eventId ? Strip(eventId) : eventId;
 
     private static string Strip(string eventId)
     {
