@@ -9,6 +9,7 @@ using Messenger.Homeserver.ClientApi.Discovery;
 using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Errors;
 using Messenger.Homeserver.Http;
+using Messenger.Homeserver.Jobs;
 using Messenger.Homeserver.Keys;
 using Messenger.Homeserver.Storage;
 using Microsoft.AspNetCore.Diagnostics;
@@ -47,6 +48,7 @@ public static partial class HomeserverApp
         services.AddScoped<LoginService>();
         services.AddScoped<AccountService>();
         services.AddScoped<DeviceService>();
+        services.AddHomeserverJobs();
         customize?.Invoke(builder);
 
         var app = builder.Build();

@@ -73,6 +73,9 @@ public sealed class DeviceStore(HomeserverDbContext db)
         await db.RefreshTokens.TagWith("DeviceStore.DeleteRefreshChain refresh").Where(t => t.Id == refreshTokenId).ExecuteDeleteAsync(ct);
     }
 
+    public Task<int> DeleteExpiredAccessTokensAsync(long expiredBefore, CancellationToken ct = default) =>
+        db.AccessTokens.TagWith("DeviceStore.DeleteExpiredAccessTokens").Where(t => t.ExpiresTs != null && t.ExpiresTs < expiredBefore).ExecuteDeleteAsync(ct);
+
     public Task<int> DeleteAccessTokenAsync(long id, CancellationToken ct = default) =>
         db.AccessTokens.TagWith("DeviceStore.DeleteAccessToken").Where(t => t.Id == id).ExecuteDeleteAsync(ct);
 
