@@ -41,6 +41,14 @@ public class EventSigningBenchmarks
     [Benchmark]
     public int Canonicalise() => CanonicalJson.Encode(_event).Bytes!.Length;
 
+    /// <summary>Canonical JSON without unsigned/signatures/hashes, then SHA-256.</summary>
+    [Benchmark]
+    public byte[] ContentHash() => EventHashes.ContentHash(_event, RoomVersions.V10).Value!;
+
+    /// <summary>The redacted copy that signatures cover.</summary>
+    [Benchmark]
+    public int Redact() => Redactor.Redact(_event, RoomVersions.V10).Count;
+
     /// <summary>Content hash, redaction, canonical JSON of the redacted event and its Ed25519 signature: what every local event costs.</summary>
     [Benchmark]
     public string HashAndSign() => EventSigning.HashAndSign(_event, RoomVersions.V10, "matrix.example", _key).Signature!;
