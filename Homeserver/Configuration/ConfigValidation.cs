@@ -1,3 +1,5 @@
+using Messenger.Federation.Protocol.Identifiers;
+
 namespace Messenger.Homeserver.Configuration;
 
 /// <summary>Checks of values that bind but make no sense, each reported with its YAML path.</summary>
@@ -7,7 +9,7 @@ internal static class ConfigValidation
     {
         if (string.IsNullOrWhiteSpace(config.ServerName))
             errors.Add("server_name: required (the domain of your users' ids, e.g. example.org)");
-        else if (!IsServerName(config.ServerName))
+        else if (!ServerName.IsValid(config.ServerName))
             errors.Add($"server_name: '{config.ServerName}' is not a valid server name (a DNS name or IP literal, optional :port)");
 
         if (config.PublicBaseUrl is { Length: > 0 } url &&
@@ -59,7 +61,7 @@ internal static class ConfigValidation
 
         for (var i = 0; i < config.Federation.DomainWhitelist.Count; i++)
         {
-            if (!IsServerName(config.Federation.DomainWhitelist[i]))
+            if (!ServerName.IsValid(config.Federation.DomainWhitelist[i]))
                 errors.Add($"federation.domain_whitelist[{i}]: '{config.Federation.DomainWhitelist[i]}' is not a valid server name");
         }
         for (var i = 0; i < config.Federation.AllowedPrivateRanges.Count; i++)
@@ -87,19 +89,5 @@ internal static class ConfigValidation
     {
         if (rate.PerSecond <= 0) errors.Add($"{path}.per_second: must be positive");
         if (rate.BurstCount < 1) errors.Add($"{path}.burst_count: must be at least 1");
-    }
-
-    // TODO(#3): use the protocol core's server-name grammar once Federation/Protocol/Identifiers lands.
-    private static bool IsServerName(string name)
-    {
-        var host = name;
-        var colon = name.LastIndexOf(':');
-        if (colon > 0 && !name.EndsWith(']'))
-        {
-            if (!ushort.TryParse(name.AsSpan(colon + 1), out _)) return false;
-            host = name[..colon];
-        }
-        if (host.StartsWith('[') && host.EndsWith(']')) return System.Net.IPAddress.TryParse(host[1..^1], out _);
-        return host.Length is > 0 and <= 255 && Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4;
     }
 }
