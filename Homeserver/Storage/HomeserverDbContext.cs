@@ -18,6 +18,15 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<RefreshTokenRow> RefreshTokens => Set<RefreshTokenRow>();
     public DbSet<UiaSessionRow> UiaSessions => Set<UiaSessionRow>();
     public DbSet<RegistrationTokenRow> RegistrationTokens => Set<RegistrationTokenRow>();
+    public DbSet<RoomRow> Rooms => Set<RoomRow>();
+    public DbSet<EventRow> Events => Set<EventRow>();
+    public DbSet<EventEdgeRow> EventEdges => Set<EventEdgeRow>();
+    public DbSet<EventAuthEdgeRow> EventAuthEdges => Set<EventAuthEdgeRow>();
+    public DbSet<StateGroupRow> StateGroups => Set<StateGroupRow>();
+    public DbSet<StateGroupEntryRow> StateGroupEntries => Set<StateGroupEntryRow>();
+    public DbSet<CurrentStateRow> CurrentState => Set<CurrentStateRow>();
+    public DbSet<ForwardExtremityRow> ForwardExtremities => Set<ForwardExtremityRow>();
+    public DbSet<EventTxnRow> EventTxns => Set<EventTxnRow>();
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction: its own, committed at the end, or the caller's if one is open,
@@ -80,6 +89,59 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
         {
             e.ToTable("registration_tokens");
             e.HasKey(x => x.Token);
+        });
+
+        model.Entity<RoomRow>(e =>
+        {
+            e.ToTable("rooms");
+            e.HasKey(x => x.RoomId);
+        });
+        model.Entity<EventRow>(e =>
+        {
+            e.ToTable("events");
+            e.HasKey(x => x.EventId);
+            e.HasIndex(x => x.StreamOrdering).IsUnique();
+            e.HasIndex(x => new { x.RoomId, x.StreamOrdering });
+            e.HasIndex(x => new { x.RoomId, x.Depth, x.StreamOrdering });
+            // Membership changes of a user since a stream position (sync: joined, invited, left rooms).
+            e.HasIndex(x => new { x.StateKey, x.Type, x.StreamOrdering });
+        });
+        model.Entity<EventEdgeRow>(e =>
+        {
+            e.ToTable("event_edges");
+            e.HasKey(x => new { x.EventId, x.PrevEventId });
+            e.HasIndex(x => x.PrevEventId);
+        });
+        model.Entity<EventAuthEdgeRow>(e =>
+        {
+            e.ToTable("event_auth_edges");
+            e.HasKey(x => new { x.EventId, x.AuthEventId });
+        });
+        model.Entity<StateGroupRow>(e =>
+        {
+            e.ToTable("state_groups");
+            e.HasKey(x => x.Id);
+        });
+        model.Entity<StateGroupEntryRow>(e =>
+        {
+            e.ToTable("state_group_entries");
+            e.HasKey(x => new { x.GroupId, x.Type, x.StateKey });
+        });
+        model.Entity<CurrentStateRow>(e =>
+        {
+            e.ToTable("current_state");
+            e.HasKey(x => new { x.RoomId, x.Type, x.StateKey });
+            e.HasIndex(x => new { x.Type, x.StateKey, x.Membership });
+        });
+        model.Entity<ForwardExtremityRow>(e =>
+        {
+            e.ToTable("forward_extremities");
+            e.HasKey(x => new { x.RoomId, x.EventId });
+        });
+        model.Entity<EventTxnRow>(e =>
+        {
+            e.ToTable("event_txns");
+            e.HasKey(x => new { x.UserId, x.DeviceId, x.TxnId });
         });
 
         // snake_case columns, so the schema reads the same from psql and sqlite3 as the spec's field names.

@@ -73,6 +73,36 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("access_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.CurrentStateRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.Property<string>("StateKey")
+                        .HasColumnType("text")
+                        .HasColumnName("state_key");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("Membership")
+                        .HasColumnType("text")
+                        .HasColumnName("membership");
+
+                    b.HasKey("RoomId", "Type", "StateKey");
+
+                    b.HasIndex("Type", "StateKey", "Membership");
+
+                    b.ToTable("current_state", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DeviceRow", b =>
                 {
                     b.Property<string>("UserId")
@@ -106,6 +136,153 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.HasKey("UserId", "DeviceId");
 
                     b.ToTable("devices", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.EventAuthEdgeRow", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("AuthEventId")
+                        .HasColumnType("text")
+                        .HasColumnName("auth_event_id");
+
+                    b.HasKey("EventId", "AuthEventId");
+
+                    b.ToTable("event_auth_edges", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.EventEdgeRow", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("PrevEventId")
+                        .HasColumnType("text")
+                        .HasColumnName("prev_event_id");
+
+                    b.HasKey("EventId", "PrevEventId");
+
+                    b.HasIndex("PrevEventId");
+
+                    b.ToTable("event_edges", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.EventRow", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.Property<long>("Depth")
+                        .HasColumnType("bigint")
+                        .HasColumnName("depth");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.Property<string>("Membership")
+                        .HasColumnType("text")
+                        .HasColumnName("membership");
+
+                    b.Property<long>("OriginServerTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("origin_server_ts");
+
+                    b.Property<string>("RedactedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("redacted_by");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sender");
+
+                    b.Property<long>("StateGroupAfter")
+                        .HasColumnType("bigint")
+                        .HasColumnName("state_group_after");
+
+                    b.Property<long>("StateGroupBefore")
+                        .HasColumnType("bigint")
+                        .HasColumnName("state_group_before");
+
+                    b.Property<string>("StateKey")
+                        .HasColumnType("text")
+                        .HasColumnName("state_key");
+
+                    b.Property<long>("StreamOrdering")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stream_ordering");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.HasKey("EventId");
+
+                    b.HasIndex("StreamOrdering")
+                        .IsUnique();
+
+                    b.HasIndex("RoomId", "StreamOrdering");
+
+                    b.HasIndex("RoomId", "Depth", "StreamOrdering");
+
+                    b.HasIndex("StateKey", "Type", "StreamOrdering");
+
+                    b.ToTable("events", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.EventTxnRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("text")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("TxnId")
+                        .HasColumnType("text")
+                        .HasColumnName("txn_id");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.HasKey("UserId", "DeviceId", "TxnId");
+
+                    b.ToTable("event_txns", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ForwardExtremityRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("EventId")
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.HasKey("RoomId", "EventId");
+
+                    b.ToTable("forward_extremities", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ProfileRow", b =>
@@ -192,6 +369,85 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.HasKey("Token");
 
                     b.ToTable("registration_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RoomRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("Creator")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("creator");
+
+                    b.Property<bool>("IsPublic")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_public");
+
+                    b.Property<string>("RoomVersion")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("room_version");
+
+                    b.HasKey("RoomId");
+
+                    b.ToTable("rooms", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.StateGroupEntryRow", b =>
+                {
+                    b.Property<long>("GroupId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("group_id");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.Property<string>("StateKey")
+                        .HasColumnType("text")
+                        .HasColumnName("state_key");
+
+                    b.Property<string>("EventId")
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.HasKey("GroupId", "Type", "StateKey");
+
+                    b.ToTable("state_group_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.StateGroupRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ChainLength")
+                        .HasColumnType("integer")
+                        .HasColumnName("chain_length");
+
+                    b.Property<long?>("PrevGroup")
+                        .HasColumnType("bigint")
+                        .HasColumnName("prev_group");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("state_groups", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.UiaSessionRow", b =>

@@ -66,6 +66,36 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("access_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.CurrentStateRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<string>("StateKey")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state_key");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("Membership")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("membership");
+
+                    b.HasKey("RoomId", "Type", "StateKey");
+
+                    b.HasIndex("Type", "StateKey", "Membership");
+
+                    b.ToTable("current_state", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DeviceRow", b =>
                 {
                     b.Property<string>("UserId")
@@ -99,6 +129,153 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.HasKey("UserId", "DeviceId");
 
                     b.ToTable("devices", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.EventAuthEdgeRow", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("AuthEventId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("auth_event_id");
+
+                    b.HasKey("EventId", "AuthEventId");
+
+                    b.ToTable("event_auth_edges", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.EventEdgeRow", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("PrevEventId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("prev_event_id");
+
+                    b.HasKey("EventId", "PrevEventId");
+
+                    b.HasIndex("PrevEventId");
+
+                    b.ToTable("event_edges", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.EventRow", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<long>("Depth")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("depth");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("json");
+
+                    b.Property<string>("Membership")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("membership");
+
+                    b.Property<long>("OriginServerTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("origin_server_ts");
+
+                    b.Property<string>("RedactedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("redacted_by");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sender");
+
+                    b.Property<long>("StateGroupAfter")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state_group_after");
+
+                    b.Property<long>("StateGroupBefore")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state_group_before");
+
+                    b.Property<string>("StateKey")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state_key");
+
+                    b.Property<long>("StreamOrdering")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stream_ordering");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.HasKey("EventId");
+
+                    b.HasIndex("StreamOrdering")
+                        .IsUnique();
+
+                    b.HasIndex("RoomId", "StreamOrdering");
+
+                    b.HasIndex("RoomId", "Depth", "StreamOrdering");
+
+                    b.HasIndex("StateKey", "Type", "StreamOrdering");
+
+                    b.ToTable("events", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.EventTxnRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("TxnId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("txn_id");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.HasKey("UserId", "DeviceId", "TxnId");
+
+                    b.ToTable("event_txns", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ForwardExtremityRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("EventId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.HasKey("RoomId", "EventId");
+
+                    b.ToTable("forward_extremities", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ProfileRow", b =>
@@ -183,6 +360,83 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.HasKey("Token");
 
                     b.ToTable("registration_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RoomRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("Creator")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("creator");
+
+                    b.Property<bool>("IsPublic")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_public");
+
+                    b.Property<string>("RoomVersion")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_version");
+
+                    b.HasKey("RoomId");
+
+                    b.ToTable("rooms", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.StateGroupEntryRow", b =>
+                {
+                    b.Property<long>("GroupId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("group_id");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<string>("StateKey")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state_key");
+
+                    b.Property<string>("EventId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.HasKey("GroupId", "Type", "StateKey");
+
+                    b.ToTable("state_group_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.StateGroupRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("ChainLength")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("chain_length");
+
+                    b.Property<long?>("PrevGroup")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("prev_group");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("state_groups", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.UiaSessionRow", b =>

@@ -1,0 +1,32 @@
+namespace Messenger.Homeserver.Storage.Rows;
+
+/// <summary>
+/// A persisted event: its exact JSON (as signed) plus the columns queries need. <see cref="StreamOrdering"/> is the
+/// position in the one ordered event stream that sync, federation senders and application-service pushers read.
+/// </summary>
+public sealed class EventRow
+{
+    public required string EventId { get; set; }
+    public required string RoomId { get; set; }
+    public long StreamOrdering { get; set; }
+    public long Depth { get; set; }
+    public required string Type { get; set; }
+    public string? StateKey { get; set; }
+    public required string Sender { get; set; }
+    public long OriginServerTs { get; set; }
+
+    /// <summary>For <c>m.room.member</c>: the membership the event sets (join, invite, leave, ban, knock).</summary>
+    public string? Membership { get; set; }
+
+    /// <summary>The PDU JSON exactly as signed, without <c>unsigned</c>.</summary>
+    public required string Json { get; set; }
+
+    /// <summary>Room state before this event (a state group id).</summary>
+    public long StateGroupBefore { get; set; }
+
+    /// <summary>Room state after this event: differs from before only for accepted state events.</summary>
+    public long StateGroupAfter { get; set; }
+
+    /// <summary>The redaction that redacted this event, if any; clients are served the redacted form.</summary>
+    public string? RedactedBy { get; set; }
+}
