@@ -18,6 +18,7 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<RefreshTokenRow> RefreshTokens => Set<RefreshTokenRow>();
     public DbSet<UiaSessionRow> UiaSessions => Set<UiaSessionRow>();
     public DbSet<RegistrationTokenRow> RegistrationTokens => Set<RegistrationTokenRow>();
+    public DbSet<MediaRow> Media => Set<MediaRow>();
     public DbSet<RoomRow> Rooms => Set<RoomRow>();
     public DbSet<EventRow> Events => Set<EventRow>();
     public DbSet<EventEdgeRow> EventEdges => Set<EventEdgeRow>();
@@ -89,6 +90,15 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
         {
             e.ToTable("registration_tokens");
             e.HasKey(x => x.Token);
+        });
+        model.Entity<MediaRow>(e =>
+        {
+            e.ToTable("media");
+            e.HasKey(x => x.MediaId);
+            e.Property(x => x.MediaId).HasMaxLength(64);
+            e.Property(x => x.Sha256).HasMaxLength(64);
+            e.HasIndex(x => new { x.UserId, x.UnusedExpiresTs });
+            e.HasIndex(x => x.Sha256);
         });
 
         model.Entity<RoomRow>(e =>

@@ -285,6 +285,52 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("forward_extremities", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.MediaRow", b =>
+                {
+                    b.Property<string>("MediaId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("media_id");
+
+                    b.Property<string>("ContentType")
+                        .HasColumnType("text")
+                        .HasColumnName("content_type");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long?>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<long?>("UnusedExpiresTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unused_expires_ts");
+
+                    b.Property<string>("UploadName")
+                        .HasColumnType("text")
+                        .HasColumnName("upload_name");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("MediaId");
+
+                    b.HasIndex("Sha256");
+
+                    b.HasIndex("UserId", "UnusedExpiresTs");
+
+                    b.ToTable("media", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ProfileRow", b =>
                 {
                     b.Property<string>("UserId")

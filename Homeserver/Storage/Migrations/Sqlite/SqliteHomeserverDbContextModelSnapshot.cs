@@ -278,6 +278,52 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("forward_extremities", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.MediaRow", b =>
+                {
+                    b.Property<string>("MediaId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("media_id");
+
+                    b.Property<string>("ContentType")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
+
+                    b.Property<long?>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.Property<long?>("UnusedExpiresTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unused_expires_ts");
+
+                    b.Property<string>("UploadName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("upload_name");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("MediaId");
+
+                    b.HasIndex("Sha256");
+
+                    b.HasIndex("UserId", "UnusedExpiresTs");
+
+                    b.ToTable("media", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ProfileRow", b =>
                 {
                     b.Property<string>("UserId")
