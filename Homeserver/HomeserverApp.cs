@@ -6,11 +6,15 @@ using Messenger.Homeserver.Auth;
 using Messenger.Homeserver.ClientApi.Account;
 using Messenger.Homeserver.ClientApi.Devices;
 using Messenger.Homeserver.ClientApi.Discovery;
+using Messenger.Homeserver.ClientApi.Rooms;
+using Messenger.Homeserver.ClientApi.Sync;
 using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Errors;
 using Messenger.Homeserver.Http;
 using Messenger.Homeserver.Jobs;
 using Messenger.Homeserver.Keys;
+using Messenger.Homeserver.RoomServer;
+using Messenger.Homeserver.Media;
 using Messenger.Homeserver.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -48,7 +52,9 @@ public static partial class HomeserverApp
         services.AddScoped<LoginService>();
         services.AddScoped<AccountService>();
         services.AddScoped<DeviceService>();
+        services.AddMedia();
         services.AddHomeserverJobs();
+        services.AddRoomServer();
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -66,9 +72,12 @@ public static partial class HomeserverApp
         var client = app.MapGroup(ClientPrefix);
         client.MapAccountEndpoints();
         client.MapDevicesEndpoints();
+        client.MapRoomsEndpoints();
+        client.MapSyncEndpoints();
         app.MapGroup("/_matrix/client/v1").MapRegistrationTokenValidity();
         app.MapDiscoveryEndpoints(client);
         app.MapAdminEndpoints();
+        app.MapMediaEndpoints();
         return app;
     }
 
@@ -77,6 +86,7 @@ public static partial class HomeserverApp
     {
         var config = app.Services.GetRequiredService<HomeserverConfig>();
         await StorageSetup.MigrateAsync(app.Services, config, ct);
+        await app.Services.InitializeRoomServerAsync(ct);
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<UiaSessionStore>().SyncConfiguredTokensAsync(
             config.Registration.RegistrationTokens.Select(t => (t.Token, t.UsesAllowed, t.ExpiryTime)), ct);

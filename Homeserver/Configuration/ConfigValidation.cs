@@ -16,6 +16,9 @@ internal static class ConfigValidation
             (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
             errors.Add($"public_baseurl: '{url}' is not an absolute http(s) URL");
 
+        if (Federation.Protocol.RoomVersions.RoomVersions.Find(config.DefaultRoomVersion) is null)
+            errors.Add($"default_room_version: '{config.DefaultRoomVersion}' is not a supported room version (1 to 12)");
+
         CheckListener(config.Listeners.Client, "listeners.client", errors);
         CheckListener(config.Listeners.Federation, "listeners.federation", errors);
 
@@ -58,6 +61,10 @@ internal static class ConfigValidation
 
         if (config.Limits.MaxRequestBodySize < 1024)
             errors.Add("limits.max_request_body_size: must be at least 1024 bytes");
+        if (config.Limits.MaxUploadSize < 1)
+            errors.Add("limits.max_upload_size: must be positive");
+        if (config.UrlPreviewEnabled)
+            errors.Add("url_preview_enabled: URL previews are not available yet; leave it false");
 
         for (var i = 0; i < config.Federation.DomainWhitelist.Count; i++)
         {

@@ -24,6 +24,17 @@ public sealed class HomeserverConfig
     [ConfigurationKeyName("media_store_path")]
     public string? MediaStorePath { get; set; }
 
+    /// <summary>
+    /// URL previews (<c>/media/preview_url</c>). Default: false, the only value accepted for now: previews fetch
+    /// arbitrary URLs for users, and stay off until an outbound blacklist of private ranges guards them.
+    /// </summary>
+    [ConfigurationKeyName("url_preview_enabled")]
+    public bool UrlPreviewEnabled { get; set; }
+
+    /// <summary>Room version of new rooms unless the client asks for another. Default: 12, as spec v1.19 recommends; 11 while federating peers catch up.</summary>
+    [ConfigurationKeyName("default_room_version")]
+    public string DefaultRoomVersion { get; set; } = "12";
+
     [ConfigurationKeyName("listeners")]
     public ListenersConfig Listeners { get; set; } = new();
 

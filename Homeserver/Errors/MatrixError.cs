@@ -19,6 +19,8 @@ public static class MatrixError
 
     public static MatrixException Unrecognized(string why, int status = 404) => new(MatrixErrorCode.Unrecognized, why, status);
     public static MatrixException TooLarge(string why) => new(MatrixErrorCode.TooLarge, why);
+    public static MatrixException CannotOverwriteMedia() => new(MatrixErrorCode.CannotOverwriteMedia, "Media already uploaded");
+    public static MatrixException NotYetUploaded() => new(MatrixErrorCode.NotYetUploaded, "Content has not yet been uploaded");
     public static MatrixException UserInUse() => new(MatrixErrorCode.UserInUse, "User ID already taken.");
     public static MatrixException InvalidUsername(string why) => new(MatrixErrorCode.InvalidUsername, why);
     public static MatrixException UserDeactivated() => new(MatrixErrorCode.UserDeactivated, "This account has been deactivated");

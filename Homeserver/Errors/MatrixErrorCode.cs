@@ -29,6 +29,8 @@ public sealed record MatrixErrorCode(string Code, int DefaultStatus)
     public static readonly MatrixErrorCode UnsupportedRoomVersion = new("M_UNSUPPORTED_ROOM_VERSION", 400);
     public static readonly MatrixErrorCode BadState = new("M_BAD_STATE", 400);
     public static readonly MatrixErrorCode ThreepidDenied = new("M_THREEPID_DENIED", 403);
+    public static readonly MatrixErrorCode CannotOverwriteMedia = new("M_CANNOT_OVERWRITE_MEDIA", 409);
+    public static readonly MatrixErrorCode NotYetUploaded = new("M_NOT_YET_UPLOADED", 504);
 
     public override string ToString() => Code;
 }
