@@ -6,14 +6,11 @@ using Messenger.Homeserver.Auth;
 using Messenger.Homeserver.ClientApi.Account;
 using Messenger.Homeserver.ClientApi.Devices;
 using Messenger.Homeserver.ClientApi.Discovery;
-using Messenger.Homeserver.ClientApi.Rooms;
-using Messenger.Homeserver.ClientApi.Sync;
 using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Errors;
 using Messenger.Homeserver.Http;
 using Messenger.Homeserver.Jobs;
 using Messenger.Homeserver.Keys;
-using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Media;
 using Messenger.Homeserver.Storage;
 using Microsoft.AspNetCore.Diagnostics;
@@ -54,7 +51,6 @@ public static partial class HomeserverApp
         services.AddScoped<DeviceService>();
         services.AddMedia();
         services.AddHomeserverJobs();
-        services.AddRoomServer();
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -72,8 +68,6 @@ public static partial class HomeserverApp
         var client = app.MapGroup(ClientPrefix);
         client.MapAccountEndpoints();
         client.MapDevicesEndpoints();
-        client.MapRoomsEndpoints();
-        client.MapSyncEndpoints();
         app.MapGroup("/_matrix/client/v1").MapRegistrationTokenValidity();
         app.MapDiscoveryEndpoints(client);
         app.MapAdminEndpoints();
@@ -86,7 +80,6 @@ public static partial class HomeserverApp
     {
         var config = app.Services.GetRequiredService<HomeserverConfig>();
         await StorageSetup.MigrateAsync(app.Services, config, ct);
-        await app.Services.InitializeRoomServerAsync(ct);
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<UiaSessionStore>().SyncConfiguredTokensAsync(
             config.Registration.RegistrationTokens.Select(t => (t.Token, t.UsesAllowed, t.ExpiryTime)), ct);
