@@ -14,6 +14,11 @@ public static class JobsSetup
                 .ForJob(ExpiredSessionsCleanupJob.Key)
                 .StartAt(DateTimeOffset.UtcNow.AddMinutes(5))
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()));
+            quartz.AddJob<ExpiredMediaIdsCleanupJob>(job => job.WithIdentity(ExpiredMediaIdsCleanupJob.Key));
+            quartz.AddTrigger(trigger => trigger
+                .ForJob(ExpiredMediaIdsCleanupJob.Key)
+                .StartAt(DateTimeOffset.UtcNow.AddMinutes(5))
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()));
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text;
+using Messenger.Homeserver.Jobs;
 using Messenger.Homeserver.Media;
+using Messenger.Homeserver.Storage;
 using Messenger.Homeserver.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Messenger.Homeserver.Tests.Media.MediaRequests;
 
@@ -82,6 +85,27 @@ public abstract class AsyncUploadTests(ServerFixture server)
 
         (await PutAsync(id, [1], alice)).AssertError(404, "M_NOT_FOUND");
         (await Http.GetMatrixAsync(Download(id), alice.AccessToken)).AssertError(404, "M_NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task Cleanup_job_forgets_expired_unused_ids_only()
+    {
+        var alice = await Http.RegisterAsync();
+        var expired = await CreateAsync(alice);
+        var uploaded = await CreateAsync(alice);
+        (await PutAsync(uploaded, [1], alice)).AssertOk();
+        server.Clock.Advance(TimeSpan.FromHours(25));
+        var fresh = await CreateAsync(alice);
+
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            await ActivatorUtilities.CreateInstance<ExpiredMediaIdsCleanupJob>(scope.ServiceProvider).Execute(null!, CancellationToken.None);
+        }
+
+        await using var check = server.Services.CreateAsyncScope();
+        var ids = await check.ServiceProvider.GetRequiredService<HomeserverDbContext>().Media
+            .Where(m => m.MediaId == expired || m.MediaId == uploaded || m.MediaId == fresh).Select(m => m.MediaId).ToListAsync();
+        Assert.Equal(new[] { uploaded, fresh }.Order(), ids.Order());
     }
 
     [Fact]

@@ -60,6 +60,40 @@ public abstract class ThumbnailTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Gif_thumbnail_is_its_first_frame_as_png()
+    {
+        var alice = await Http.RegisterAsync();
+        var gif = TestImages.AnimatedGif(200, 150, (255, 0, 0), (0, 0, 255));
+        var id = await Http.UploadIdAsync(gif, "image/gif", alice.AccessToken);
+
+        using var thumbnail = SKBitmap.Decode(await ThumbnailBytesAsync(id, "width=96&height=96&method=crop&animated=true", alice));
+
+        Assert.Equal((96, 96), (thumbnail.Width, thumbnail.Height));
+        Assert.Equal(SKColors.Red, thumbnail.GetPixel(48, 48));
+    }
+
+    [Fact]
+    public async Task Webp_gets_a_png_thumbnail()
+    {
+        var alice = await Http.RegisterAsync();
+        var id = await Http.UploadIdAsync(Image(400, 300, SKEncodedImageFormat.Webp), "image/webp", alice.AccessToken);
+        Assert.Equal((96, 96), SizeOf(await ThumbnailBytesAsync(id, "width=96&height=96&method=crop", alice)));
+    }
+
+    [Fact]
+    public async Task Photo_turned_by_exif_is_thumbnailed_upright()
+    {
+        var alice = await Http.RegisterAsync();
+        // Stored 800x600, EXIF orientation 6 ("rotate 90° clockwise to show"): seen as 600x800.
+        var photo = TestImages.WithExifOrientation(Image(800, 600, SKEncodedImageFormat.Jpeg), 6);
+        var id = await Http.UploadIdAsync(photo, "image/jpeg", alice.AccessToken);
+
+        var thumbnail = await ThumbnailBytesAsync(id, "width=320&height=240&method=scale", alice, "image/jpeg");
+
+        Assert.Equal((320, 427), SizeOf(thumbnail));
+    }
+
+    [Fact]
     public async Task Thumbnail_is_made_once_and_then_served_from_the_cache()
     {
         var alice = await Http.RegisterAsync();
