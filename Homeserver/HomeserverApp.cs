@@ -6,11 +6,14 @@ using Messenger.Homeserver.Auth;
 using Messenger.Homeserver.ClientApi.Account;
 using Messenger.Homeserver.ClientApi.Devices;
 using Messenger.Homeserver.ClientApi.Discovery;
+using Messenger.Homeserver.ClientApi.Rooms;
+using Messenger.Homeserver.ClientApi.Sync;
 using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Errors;
 using Messenger.Homeserver.Http;
 using Messenger.Homeserver.Jobs;
 using Messenger.Homeserver.Keys;
+using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Media;
 using Messenger.Homeserver.Storage;
 using Microsoft.AspNetCore.Diagnostics;
@@ -51,6 +54,7 @@ public static partial class HomeserverApp
         services.AddScoped<DeviceService>();
         services.AddMedia();
         services.AddHomeserverJobs();
+        services.AddRoomServer();
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -68,6 +72,8 @@ public static partial class HomeserverApp
         var client = app.MapGroup(ClientPrefix);
         client.MapAccountEndpoints();
         client.MapDevicesEndpoints();
+        client.MapRoomsEndpoints();
+        client.MapSyncEndpoints();
         app.MapGroup("/_matrix/client/v1").MapRegistrationTokenValidity();
         app.MapDiscoveryEndpoints(client);
         app.MapAdminEndpoints();
@@ -80,6 +86,7 @@ public static partial class HomeserverApp
     {
         var config = app.Services.GetRequiredService<HomeserverConfig>();
         await StorageSetup.MigrateAsync(app.Services, config, ct);
+        await app.Services.InitializeRoomServerAsync(ct);
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<UiaSessionStore>().SyncConfiguredTokensAsync(
             config.Registration.RegistrationTokens.Select(t => (t.Token, t.UsesAllowed, t.ExpiryTime)), ct);

@@ -16,6 +16,9 @@ internal static class ConfigValidation
             (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
             errors.Add($"public_baseurl: '{url}' is not an absolute http(s) URL");
 
+        if (Federation.Protocol.RoomVersions.RoomVersions.Find(config.DefaultRoomVersion) is null)
+            errors.Add($"default_room_version: '{config.DefaultRoomVersion}' is not a supported room version (1 to 12)");
+
         CheckListener(config.Listeners.Client, "listeners.client", errors);
         CheckListener(config.Listeners.Federation, "listeners.federation", errors);
 

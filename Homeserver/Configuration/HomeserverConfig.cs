@@ -31,6 +31,10 @@ public sealed class HomeserverConfig
     [ConfigurationKeyName("url_preview_enabled")]
     public bool UrlPreviewEnabled { get; set; }
 
+    /// <summary>Room version of new rooms unless the client asks for another. Default: 12, as spec v1.19 recommends; 11 while federating peers catch up.</summary>
+    [ConfigurationKeyName("default_room_version")]
+    public string DefaultRoomVersion { get; set; } = "12";
+
     [ConfigurationKeyName("listeners")]
     public ListenersConfig Listeners { get; set; } = new();
 

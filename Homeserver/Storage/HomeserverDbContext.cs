@@ -28,6 +28,7 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<CurrentStateRow> CurrentState => Set<CurrentStateRow>();
     public DbSet<ForwardExtremityRow> ForwardExtremities => Set<ForwardExtremityRow>();
     public DbSet<EventTxnRow> EventTxns => Set<EventTxnRow>();
+    public DbSet<FilterRow> Filters => Set<FilterRow>();
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction: its own, committed at the end, or the caller's if one is open,
@@ -131,6 +132,8 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
         {
             e.ToTable("state_groups");
             e.HasKey(x => x.Id);
+            // The id is the stream position of the event that made the group: no second sequence to keep in step.
+            e.Property(x => x.Id).ValueGeneratedNever();
         });
         model.Entity<StateGroupEntryRow>(e =>
         {
@@ -152,6 +155,13 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
         {
             e.ToTable("event_txns");
             e.HasKey(x => new { x.UserId, x.DeviceId, x.TxnId });
+            e.HasIndex(x => x.EventId);
+        });
+        model.Entity<FilterRow>(e =>
+        {
+            e.ToTable("filters");
+            e.HasKey(x => new { x.UserId, x.FilterId });
+            e.Property(x => x.FilterId).ValueGeneratedNever();
         });
 
         // snake_case columns, so the schema reads the same from psql and sqlite3 as the spec's field names.

@@ -27,6 +27,9 @@ public sealed class EventRow
     /// <summary>Room state after this event: differs from before only for accepted state events.</summary>
     public long StateGroupAfter { get; set; }
 
+    /// <summary>For a state event: the event it replaced in the room state (clients get its content as <c>prev_content</c>).</summary>
+    public string? ReplacesState { get; set; }
+
     /// <summary>The redaction that redacted this event, if any; clients are served the redacted form.</summary>
     public string? RedactedBy { get; set; }
 }

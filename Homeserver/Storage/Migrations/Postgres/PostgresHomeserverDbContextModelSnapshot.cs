@@ -197,6 +197,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("redacted_by");
 
+                    b.Property<string>("ReplacesState")
+                        .HasColumnType("text")
+                        .HasColumnName("replaces_state");
+
                     b.Property<string>("RoomId")
                         .IsRequired()
                         .HasColumnType("text")
@@ -267,7 +271,29 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
 
                     b.HasKey("UserId", "DeviceId", "TxnId");
 
+                    b.HasIndex("EventId");
+
                     b.ToTable("event_txns", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FilterRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("FilterId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("filter_id");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.HasKey("UserId", "FilterId");
+
+                    b.ToTable("filters", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ForwardExtremityRow", b =>
@@ -472,11 +498,8 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.StateGroupRow", b =>
                 {
                     b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
                         .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<int>("ChainLength")
                         .HasColumnType("integer")

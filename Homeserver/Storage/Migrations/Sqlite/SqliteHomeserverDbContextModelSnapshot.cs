@@ -190,6 +190,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("redacted_by");
 
+                    b.Property<string>("ReplacesState")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("replaces_state");
+
                     b.Property<string>("RoomId")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -260,7 +264,29 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
 
                     b.HasKey("UserId", "DeviceId", "TxnId");
 
+                    b.HasIndex("EventId");
+
                     b.ToTable("event_txns", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FilterRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("FilterId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("filter_id");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("json");
+
+                    b.HasKey("UserId", "FilterId");
+
+                    b.ToTable("filters", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ForwardExtremityRow", b =>
@@ -463,7 +489,6 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.StateGroupRow", b =>
                 {
                     b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 

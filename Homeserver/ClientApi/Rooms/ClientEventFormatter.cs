@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using Messenger.Federation.Protocol.Events;
+using Messenger.Federation.Protocol.RoomVersions;
+using Messenger.Homeserver.Storage;
+using Messenger.Homeserver.Storage.Rows;
+
+namespace Messenger.Homeserver.ClientApi.Rooms;
+
+/// <summary>
+/// Turns stored events into the client event format ("Room Event Format"): the PDU's client-facing keys, the
+/// redacted form for redacted events (with <c>redacted_because</c>), and <c>unsigned</c> with <c>age</c>,
+/// <c>transaction_id</c> (only for the device that sent it), <c>prev_content</c> and <c>replaces_state</c>.
+/// Loads what it needs for a whole page of events in a few queries.
+/// </summary>
+public sealed class ClientEventFormatter(RoomStore rooms, TimeProvider time)
+{
+    public async Task<List<JsonObject>> FormatAsync(IReadOnlyList<EventRow> events, RoomVersion version, string? viewerUserId, string? viewerDeviceId, CancellationToken ct)
+    {
+        if (events.Count == 0) return [];
+        var related = events.Select(e => e.ReplacesState).Concat(events.Select(e => e.RedactedBy)).OfType<string>().Distinct().ToList();
+        var relatedRows = related.Count == 0 ? [] : (await rooms.EventRowsAsync(related, ct)).ToDictionary(r => r.EventId);
+        var txns = viewerUserId is null || viewerDeviceId is null
+            ? new Dictionary<string, string>()
+            : await rooms.TxnIdsAsync(events.Where(e => e.Sender == viewerUserId).Select(e => e.EventId).ToList(), viewerUserId, viewerDeviceId, ct);
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var result = new List<JsonObject>(events.Count);
+        foreach (var row in events)
+        {
+            var pdu = (JsonObject)JsonNode.Parse(row.Json)!;
+            var unsigned = new JsonObject { ["age"] = Math.Max(0, now - row.OriginServerTs) };
+            if (row.RedactedBy is { } redactedBy && relatedRows.TryGetValue(redactedBy, out var redaction))
+            {
+                pdu = Redactor.Redact(pdu, version);
+                unsigned["redacted_because"] = ToClientEvent((JsonObject)JsonNode.Parse(redaction.Json)!, redaction.EventId, redaction.RoomId, null);
+            }
+            if (txns.TryGetValue(row.EventId, out var txnId)) unsigned["transaction_id"] = txnId;
+            if (row.ReplacesState is { } replaced && relatedRows.TryGetValue(replaced, out var previous))
+            {
+                var previousJson = (JsonObject)JsonNode.Parse(previous.Json)!;
+                if (previous.RedactedBy is not null) previousJson = Redactor.Redact(previousJson, version);
+                unsigned["replaces_state"] = replaced;
+                unsigned["prev_content"] = previousJson["content"]?.DeepClone();
+                unsigned["prev_sender"] = previous.Sender;
+            }
+            result.Add(ToClientEvent(pdu, row.EventId, row.RoomId, unsigned));
+        }
+        return result;
+    }
+
+    /// <summary>The client-facing keys of a PDU; federation-only keys (hashes, signatures, auth_events, depth...) are dropped.</summary>
+    public static JsonObject ToClientEvent(JsonObject pdu, string eventId, string roomId, JsonObject? unsigned)
+    {
+        var ev = new JsonObject
+        {
+            ["content"] = pdu["content"]?.DeepClone() ?? new JsonObject(),
+            ["event_id"] = eventId,
+            ["origin_server_ts"] = pdu["origin_server_ts"]?.DeepClone(),
+            ["room_id"] = roomId,
+            ["sender"] = pdu["sender"]?.DeepClone(),
+            ["type"] = pdu["type"]?.DeepClone(),
+        };
+        if (pdu["state_key"] is { } stateKey) ev["state_key"] = stateKey.DeepClone();
+        // Clients read `redacts` at the top level in every room version; from v11 it lives in content too.
+        if (pdu["redacts"] is { } redacts) ev["redacts"] = redacts.DeepClone();
+        else if ((string?)pdu["type"] == EventTypes.Redaction && pdu["content"]?["redacts"] is { } inContent) ev["redacts"] = inContent.DeepClone();
+        if (unsigned is not null) ev["unsigned"] = unsigned;
+        return ev;
+    }
+
+    /// <summary>Stripped state ("Stripped state"): type, state_key, sender and content only, for invites and knocks.</summary>
+    public static JsonObject ToStrippedState(JsonObject pdu) => new()
+    {
+        ["content"] = pdu["content"]?.DeepClone(),
+        ["sender"] = pdu["sender"]?.DeepClone(),
+        ["state_key"] = pdu["state_key"]?.DeepClone(),
+        ["type"] = pdu["type"]?.DeepClone(),
+    };
+}

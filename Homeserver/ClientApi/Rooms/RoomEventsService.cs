@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Messenger.Federation.Protocol.Auth;
+using Messenger.Federation.Protocol.Events;
+using Messenger.Homeserver.Auth;
+using Messenger.Homeserver.Errors;
+using Messenger.Homeserver.RoomServer;
+using Messenger.Homeserver.Storage;
+
+namespace Messenger.Homeserver.ClientApi.Rooms;
+
+/// <summary>"Sending events to a room", "Redactions", and reading single events and state ("Getting events for a room").</summary>
+public sealed class RoomEventsService(RoomEventPipeline pipeline, RoomStore rooms, RoomAccess access, ClientEventFormatter formatter)
+{
+    /// <summary>PUT /rooms/{roomId}/send/{eventType}/{txnId}: a message event; the same txn id from the same device returns the same event.</summary>
+    public async Task<string> SendMessageAsync(Requester requester, string roomId, string type, string txnId, JsonObject content, CancellationToken ct)
+    {
+        if (await pipeline.SnapshotAsync(roomId, ct) is null) throw MatrixError.NotFound("Unknown room");
+        return await pipeline.SendAsync(roomId, new LocalEvent(requester.UserId, type, content) { TxnId = txnId, DeviceId = requester.DeviceId }, ct);
+    }
+
+    /// <summary>
+    /// PUT /rooms/{roomId}/state/{eventType}/{stateKey}. Setting the content the key already has returns the current
+    /// event instead of a duplicate (as Synapse). Membership changes belong to the membership endpoints.
+    /// </summary>
+    public async Task<string> SendStateAsync(Requester requester, string roomId, string type, string stateKey, JsonObject content, CancellationToken ct)
+    {
+        var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw MatrixError.NotFound("Unknown room");
+        if (type == EventTypes.Create) throw MatrixError.Forbidden("The create event cannot be replaced");
+        if (snapshot.StateEventId(type, stateKey) is { } currentId)
+        {
+            var current = await pipeline.LoadEventAsync(currentId, snapshot.Version, ct);
+            if (current.Sender == requester.UserId && JsonNode.DeepEquals(current.Content, content)) return currentId;
+        }
+        return await pipeline.SendAsync(roomId, new LocalEvent(requester.UserId, type, content, StateKey: stateKey) { DeviceId = requester.DeviceId }, ct);
+    }
+
+    /// <summary>
+    /// PUT /rooms/{roomId}/redact/{eventId}/{txnId}. Redacting another user's event needs the room's redact level;
+    /// from room version 3 the auth rules leave that check to the sender's server, which is us.
+    /// </summary>
+    public async Task<string> RedactAsync(Requester requester, string roomId, string eventId, string txnId, string? reason, CancellationToken ct)
+    {
+        var snapshot = await access.RequireJoinedAsync(roomId, requester.UserId, ct);
+        var target = await rooms.EventRowAsync(eventId, ct);
+        if (target is null || target.RoomId != roomId) throw MatrixError.NotFound("Event not found");
+        if (target.Sender != requester.UserId)
+        {
+            var powerLevels = snapshot.StateEventId(EventTypes.PowerLevels) is { } pl ? await pipeline.LoadEventAsync(pl, snapshot.Version, ct) : null;
+            var create = snapshot.StateEventId(EventTypes.Create) is { } c ? await pipeline.LoadEventAsync(c, snapshot.Version, ct) : null;
+            var levels = new PowerLevels(powerLevels, create, snapshot.Version);
+            if (levels.UserLevel(requester.UserId) < levels.Redact) throw MatrixError.Forbidden("You may not redact other users' events in this room");
+        }
+        var content = new JsonObject();
+        if (!string.IsNullOrEmpty(reason)) content["reason"] = reason;
+        return await pipeline.SendAsync(roomId,
+            new LocalEvent(requester.UserId, EventTypes.Redaction, content, Redacts: eventId) { TxnId = txnId, DeviceId = requester.DeviceId }, ct);
+    }
+
+    /// <summary>GET /rooms/{roomId}/event/{eventId}.</summary>
+    public async Task<JsonObject> GetEventAsync(Requester requester, string roomId, string eventId, CancellationToken ct)
+    {
+        var snapshot = await access.RequireJoinedAsync(roomId, requester.UserId, ct);
+        var row = await rooms.EventRowAsync(eventId, ct);
+        if (row is null || row.RoomId != roomId) throw MatrixError.NotFound("Event not found");
+        return (await formatter.FormatAsync([row], snapshot.Version, requester.UserId, requester.DeviceId, ct))[0];
+    }
+
+    /// <summary>GET /rooms/{roomId}/state: the current state as client events.</summary>
+    public async Task<List<JsonObject>> GetStateAsync(Requester requester, string roomId, CancellationToken ct)
+    {
+        var snapshot = await access.RequireJoinedAsync(roomId, requester.UserId, ct);
+        var rows = await rooms.EventRowsAsync(snapshot.State.Values.ToList(), ct);
+        return await formatter.FormatAsync(rows, snapshot.Version, requester.UserId, requester.DeviceId, ct);
+    }
+
+    /// <summary>GET /rooms/{roomId}/state/{eventType}/{stateKey}: the content, or the whole event with <c>format=event</c>.</summary>
+    public async Task<JsonObject> GetStateEventAsync(Requester requester, string roomId, string type, string stateKey, bool wholeEvent, CancellationToken ct)
+    {
+        var snapshot = await access.RequireJoinedAsync(roomId, requester.UserId, ct);
+        var eventId = snapshot.StateEventId(type, stateKey) ?? throw MatrixError.NotFound("Event not found");
+        var row = await rooms.EventRowAsync(eventId, ct) ?? throw MatrixError.NotFound("Event not found");
+        var formatted = (await formatter.FormatAsync([row], snapshot.Version, requester.UserId, requester.DeviceId, ct))[0];
+        return wholeEvent ? formatted : formatted["content"]!.AsObject().DeepClone().AsObject();
+    }
+}

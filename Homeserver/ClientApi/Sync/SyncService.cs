@@ -1,0 +1,188 @@
+using System.Text.Json.Nodes;
+using Messenger.Federation.Protocol.Events;
+using Messenger.Homeserver.Auth;
+using Messenger.Homeserver.ClientApi.Rooms;
+using Messenger.Homeserver.RoomServer;
+using Messenger.Homeserver.Storage;
+using Messenger.Homeserver.Storage.Rows;
+
+namespace Messenger.Homeserver.ClientApi.Sync;
+
+/// <summary>
+/// <c>GET /sync</c> ("Syncing"). A response covers the stream window (since, upTo], where upTo is the complete part of
+/// the event stream when the request looked: every event falls in exactly one window, so a client following
+/// <c>next_batch</c> never misses or repeats one, even when events arrive during the request. With nothing to say,
+/// the request waits (up to <c>timeout</c>) until something the user watches changes.
+/// </summary>
+public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, ClientEventFormatter formatter, RoomServerContext context)
+{
+    public async Task<JsonObject> SyncAsync(Requester requester, SyncRequest request, CancellationToken ct)
+    {
+        var since = request.Since?.Events;
+        var deadline = DateTime.UtcNow + request.Timeout;
+        while (true)
+        {
+            var upTo = context.Positions.Current;
+            var response = await BuildAsync(requester, since, upTo, request, ct);
+            var remaining = deadline - DateTime.UtcNow;
+            if (since is null || request.FullState || HasContent(response) || remaining <= TimeSpan.Zero || ct.IsCancellationRequested)
+                return response;
+
+            var watched = (await rooms.RoomsWithMembershipAsync(requester.UserId, Membership.Join, ct)).Append(requester.UserId);
+            using var waiter = context.Notifier.Watch(watched);
+            // Something may have been committed between building and watching: look again before sleeping.
+            if (context.Positions.Current == upTo && !await waiter.WaitAsync(remaining, ct))
+                return response;
+        }
+    }
+
+    private async Task<JsonObject> BuildAsync(Requester requester, long? since, long upTo, SyncRequest request, CancellationToken ct)
+    {
+        var join = new JsonObject();
+        var invite = new JsonObject();
+        var leave = new JsonObject();
+        var memberships = await rooms.MembershipsOfAsync(requester.UserId, ct);
+
+        // Where the user's membership changed inside the window, and what it became.
+        var changed = since is { } s
+            ? (await rooms.MembershipChangesAsync(requester.UserId, s, upTo, ct)).GroupBy(e => e.RoomId).ToDictionary(g => g.Key, g => g.Last())
+            : [];
+
+        var joinedRooms = memberships.Where(m => m.Membership == Membership.Join).Select(m => m.RoomId).ToList();
+        var active = since is { } from && !request.FullState
+            ? (await rooms.RoomsWithEventsAsync(joinedRooms, from, upTo, ct)).ToHashSet()
+            : joinedRooms.ToHashSet();
+
+        foreach (var roomId in joinedRooms)
+        {
+            if (!active.Contains(roomId)) continue;
+            var newlyJoined = since is null || request.FullState || changed.ContainsKey(roomId);
+            join[roomId] = await JoinedRoomAsync(requester, roomId, newlyJoined ? null : since, upTo, request.Filter, ct);
+        }
+
+        foreach (var membership in memberships.Where(m => m.Membership == Membership.Invite))
+        {
+            if (since is not null && !changed.ContainsKey(membership.RoomId)) continue;
+            invite[membership.RoomId] = new JsonObject { ["invite_state"] = new JsonObject { ["events"] = await InviteStateAsync(membership.RoomId, membership.EventId, ct) } };
+        }
+
+        foreach (var membership in memberships.Where(m => m.Membership is Membership.Leave or Membership.Ban))
+        {
+            var leftNow = since is not null && changed.TryGetValue(membership.RoomId, out var change) && change.EventId == membership.EventId;
+            if (!leftNow && !(since is null && request.Filter.IncludeLeave)) continue;
+            // A kick or ban by someone else is worth telling; leaving an invite one rejected too. The room's later events are not.
+            var leaveEvent = await rooms.EventRowAsync(membership.EventId, ct);
+            if (leaveEvent is null) continue;
+            leave[membership.RoomId] = await LeftRoomAsync(requester, membership.RoomId, since, leaveEvent.StreamOrdering, request.Filter, ct);
+        }
+
+        return new JsonObject
+        {
+            ["next_batch"] = new SyncToken(upTo).ToString(),
+            ["rooms"] = new JsonObject { ["join"] = join, ["invite"] = invite, ["leave"] = leave, ["knock"] = new JsonObject() },
+            ["presence"] = new JsonObject { ["events"] = new JsonArray() },
+            ["account_data"] = new JsonObject { ["events"] = new JsonArray() },
+            ["to_device"] = new JsonObject { ["events"] = new JsonArray() },
+            ["device_lists"] = new JsonObject { ["changed"] = new JsonArray(), ["left"] = new JsonArray() },
+            ["device_one_time_keys_count"] = new JsonObject(),
+        };
+    }
+
+    /// <summary>
+    /// One joined room: the newest events of the window (timeline) and the state the client lacks before them —
+    /// everything at the timeline's start when <paramref name="since"/> is null (initial sync, or just joined),
+    /// otherwise only what changed between since and the timeline's start (nothing unless the timeline is limited).
+    /// </summary>
+    private async Task<JsonObject> JoinedRoomAsync(Requester requester, string roomId, long? since, long upTo, SyncFilter filter, CancellationToken ct)
+    {
+        var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw new InvalidOperationException($"joined room {roomId} unknown");
+        var (timeline, state) = await TimelineAndStateAsync(requester, roomId, since, upTo, filter, snapshot, ct);
+
+        var members = await rooms.MemberListAsync(roomId, ct);
+        var heroes = members.Where(m => m.UserId != requester.UserId && m.Membership is Membership.Join or Membership.Invite)
+            .Select(m => m.UserId).Order(StringComparer.Ordinal).Take(5).ToList();
+        return new JsonObject
+        {
+            ["timeline"] = timeline,
+            ["state"] = new JsonObject { ["events"] = state },
+            ["ephemeral"] = new JsonObject { ["events"] = new JsonArray() },
+            ["account_data"] = new JsonObject { ["events"] = new JsonArray() },
+            ["summary"] = new JsonObject
+            {
+                ["m.heroes"] = new JsonArray(heroes.Select(h => (JsonNode)JsonValue.Create(h)!).ToArray()),
+                ["m.joined_member_count"] = members.Count(m => m.Membership == Membership.Join),
+                ["m.invited_member_count"] = members.Count(m => m.Membership == Membership.Invite),
+            },
+            ["unread_notifications"] = new JsonObject { ["highlight_count"] = 0, ["notification_count"] = 0 },
+            ["unread_thread_notifications"] = new JsonObject(),
+        };
+    }
+
+    private async Task<JsonObject> LeftRoomAsync(Requester requester, string roomId, long? since, long leftAt, SyncFilter filter, CancellationToken ct)
+    {
+        var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw new InvalidOperationException($"left room {roomId} unknown");
+        var (timeline, state) = await TimelineAndStateAsync(requester, roomId, since, leftAt, filter, snapshot, ct);
+        return new JsonObject
+        {
+            ["timeline"] = timeline,
+            ["state"] = new JsonObject { ["events"] = state },
+            ["account_data"] = new JsonObject { ["events"] = new JsonArray() },
+        };
+    }
+
+    private async Task<(JsonObject Timeline, JsonArray State)> TimelineAndStateAsync(
+        Requester requester, string roomId, long? since, long upTo, SyncFilter filter, RoomSnapshot snapshot, CancellationToken ct)
+    {
+        var newest = await rooms.RecentAsync(roomId, since ?? 0, upTo, filter.TimelineLimit + 1, ct);
+        var limited = newest.Count > filter.TimelineLimit;
+        var rows = newest.Take(filter.TimelineLimit).Reverse().ToList();
+        var events = await formatter.FormatAsync(rows, snapshot.Version, requester.UserId, requester.DeviceId, ct);
+
+        var timeline = new JsonObject { ["events"] = new JsonArray(events.ToArray<JsonNode>()), ["limited"] = limited || (since is null && rows.Count > 0 && HasOlder(rows)) };
+        if (rows.Count > 0) timeline["prev_batch"] = new PaginationToken(rows[0].Depth, rows[0].StreamOrdering).ToString();
+        else timeline["prev_batch"] = new SyncToken(upTo).ToString();
+
+        // State before the timeline that the client does not have yet.
+        var startGroup = rows.Count > 0 ? rows[0].StateGroupBefore : await rooms.StateGroupAtAsync(roomId, upTo, ct);
+        var atStart = await rooms.StateGroupAsync(startGroup, ct);
+        IEnumerable<string> missing;
+        if (since is null) missing = atStart.Values;
+        else if (!limited) missing = [];
+        else
+        {
+            var known = await rooms.StateGroupAsync(await rooms.StateGroupAtAsync(roomId, since.Value, ct), ct);
+            missing = atStart.Where(kv => !known.TryGetValue(kv.Key, out var id) || id != kv.Value).Select(kv => kv.Value);
+        }
+        var inTimeline = rows.Select(r => r.EventId).ToHashSet();
+        var stateRows = await rooms.EventRowsAsync(missing.Where(id => !inTimeline.Contains(id)).ToList(), ct);
+        var state = await formatter.FormatAsync(stateRows.OrderBy(r => r.StreamOrdering).ToList(), snapshot.Version, requester.UserId, requester.DeviceId, ct);
+        return (timeline, new JsonArray(state.ToArray<JsonNode>()));
+    }
+
+    /// <summary>Whether the timeline's first event is not the room's first (an initial sync then says limited).</summary>
+    private static bool HasOlder(List<EventRow> rows) => rows[0].Type != EventTypes.Create;
+
+    /// <summary>The invite's stripped state ("Stripped state"): the room's identifying state plus the invite itself.</summary>
+    private async Task<JsonArray> InviteStateAsync(string roomId, string inviteEventId, CancellationToken ct)
+    {
+        var snapshot = await pipeline.SnapshotAsync(roomId, ct);
+        var ids = new List<string> { inviteEventId };
+        if (snapshot is not null)
+        {
+            foreach (var type in (string[])[EventTypes.Create, EventTypes.JoinRules, EventTypes.Name, "m.room.avatar", EventTypes.CanonicalAlias, EventTypes.Encryption, EventTypes.Topic])
+            {
+                if (snapshot.StateEventId(type) is { } id) ids.Add(id);
+            }
+            var invite = await rooms.EventRowAsync(inviteEventId, ct);
+            if (invite is not null && snapshot.StateEventId(EventTypes.Member, invite.Sender) is { } inviter) ids.Add(inviter);
+        }
+        var rows = await rooms.EventRowsAsync(ids.Distinct().ToList(), ct);
+        return new JsonArray(rows.Select(r => (JsonNode)ClientEventFormatter.ToStrippedState((JsonObject)JsonNode.Parse(r.Json)!)).ToArray());
+    }
+
+    private static bool HasContent(JsonObject response)
+    {
+        var rooms = response["rooms"]!;
+        return rooms["join"]!.AsObject().Count > 0 || rooms["invite"]!.AsObject().Count > 0 || rooms["leave"]!.AsObject().Count > 0;
+    }
+}

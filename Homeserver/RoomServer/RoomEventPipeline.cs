@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using Messenger.Federation.Protocol.Encoding;
+using Messenger.Federation.Protocol.Events;
+using Messenger.Federation.Protocol.RoomVersions;
+using Messenger.Homeserver.Errors;
+using Messenger.Homeserver.Storage;
+using Messenger.Homeserver.Storage.Rows;
+
+namespace Messenger.Homeserver.RoomServer;
+
+/// <summary>
+/// The one event path for local events (DESIGN.md): build and authorise (<see cref="LocalEventBatch"/>), persist in
+/// one transaction (<see cref="EventPersister"/>), then notify (sync waiters now; federation and application-service
+/// senders read the same stream positions). Every room API that changes a room goes through here.
+/// </summary>
+public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister, RoomServerContext context)
+{
+    /// <summary>The room as the next local event sees it, or null if this server does not know the room.</summary>
+    public async Task<RoomSnapshot?> SnapshotAsync(string roomId, CancellationToken ct)
+    {
+        if (context.Snapshots.TryGet(roomId, out var cached)) return cached;
+        var room = await rooms.FindRoomAsync(roomId, ct);
+        if (room is null) return null;
+        var version = RoomVersions.Find(room.RoomVersion)
+            ?? throw new InvalidOperationException($"room {roomId} has unknown version {room.RoomVersion}");
+        var state = await rooms.CurrentStateAsync(roomId, ct);
+        var extremities = await rooms.ExtremitiesAsync(roomId, ct);
+        var snapshot = new RoomSnapshot(roomId, version, state.ToImmutableDictionary(), [.. extremities.Select(x => x.EventId)],
+            extremities.Count == 0 ? 0 : extremities.Max(x => x.Depth),
+            extremities.Count == 0 ? 0 : extremities.MaxBy(x => x.Depth)!.StateGroupAfter);
+        context.Snapshots.Set(snapshot);
+        return snapshot;
+    }
+
+    /// <summary>An event of a room whose version is known, from the cache or the database.</summary>
+    public async Task<Pdu> LoadEventAsync(string eventId, RoomVersion version, CancellationToken ct)
+    {
+        if (context.Events.TryGet(eventId, out var pdu)) return pdu;
+        var row = await rooms.EventRowAsync(eventId, ct) ?? throw new InvalidOperationException($"event {eventId} is not stored");
+        pdu = RoomStore.ToPdu(row, version);
+        context.Events.Add(pdu);
+        return pdu;
+    }
+
+    /// <summary>
+    /// Sends one local event into a room. With a transaction id already used by this device, returns the event
+    /// that transaction created instead of sending again ("Transaction identifiers").
+    /// </summary>
+    public async Task<string> SendAsync(string roomId, LocalEvent request, CancellationToken ct)
+    {
+        if (request is { TxnId: { } txn, DeviceId: { } device } && await rooms.TxnEventAsync(request.Sender, device, txn, ct) is { } earlier)
+            return earlier;
+
+        using var held = await context.Locks.AcquireAsync(roomId, ct);
+        if (request is { TxnId: { } txn2, DeviceId: { } device2 } && await rooms.TxnEventAsync(request.Sender, device2, txn2, ct) is { } raced)
+            return raced;
+        var snapshot = await SnapshotAsync(roomId, ct) ?? throw MatrixError.NotFound("Unknown room");
+        var batch = NewBatch(snapshot);
+        var pdu = await batch.AddAsync(request, ct);
+        await PersistAsync(batch, newRoom: null, ct);
+        return pdu.EventId;
+    }
+
+    /// <summary>
+    /// Creates a room: <paramref name="build"/> adds its first events (create, creator's join, ...) to a batch that
+    /// is persisted in one transaction, so a room exists completely or not at all.
+    /// </summary>
+    public async Task<string> CreateRoomAsync(RoomVersion version, string creator, bool isPublic, Func<LocalEventBatch, Task> build, CancellationToken ct)
+    {
+        // Up to v11 we choose the id; from v12 it is the create event's hash, known once that event is built.
+        var roomId = version.RoomIdFromCreateEvent ? "" : $"!{UnpaddedBase64.EncodeUrlSafe(RandomNumberGenerator.GetBytes(12)).Replace('-', 'a').Replace('_', 'b')}:{context.ServerName}";
+        var batch = NewBatch(new RoomSnapshot(roomId, version, ImmutableDictionary<StateKey, string>.Empty, [], 0, 0));
+        await build(batch);
+        roomId = batch.Working.RoomId;
+
+        using var held = await context.Locks.AcquireAsync(roomId, ct);
+        var row = new RoomRow { RoomId = roomId, RoomVersion = version.Id, Creator = creator, CreatedTs = context.Time.GetUtcNow().ToUnixTimeMilliseconds(), IsPublic = isPublic };
+        await PersistAsync(batch, row, ct);
+        return roomId;
+    }
+
+    private LocalEventBatch NewBatch(RoomSnapshot snapshot) =>
+        new(snapshot, (id, ct) => LoadEventAsync(id, snapshot.Version, ct), context.ServerName, context.SigningKey, context.Time);
+
+    private async Task PersistAsync(LocalEventBatch batch, RoomRow? newRoom, CancellationToken ct)
+    {
+        var before = batch.Start with { RoomId = batch.Working.RoomId };
+        PersistResult result;
+        try
+        {
+            result = await persister.PersistAsync(before, batch.Events, newRoom, ct);
+        }
+        catch
+        {
+            // The database may hold something other than what we assumed; read it afresh next time.
+            context.Snapshots.Forget(before.RoomId);
+            throw;
+        }
+        context.Snapshots.Set(result.Snapshot);
+        foreach (var e in batch.Events) context.Events.Add(e.Pdu);
+
+        var keys = new HashSet<string>(StringComparer.Ordinal) { result.Snapshot.RoomId };
+        foreach (var e in batch.Events)
+        {
+            if (e.Pdu.Type == EventTypes.Member && e.Pdu.StateKey is { } target) keys.Add(target);
+        }
+        context.Notifier.Notify(keys);
+    }
+}

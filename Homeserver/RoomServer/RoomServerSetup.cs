@@ -1,0 +1,46 @@
+using Messenger.Federation.Protocol.Keys;
+using Messenger.Homeserver.ClientApi.Rooms;
+using Messenger.Homeserver.ClientApi.Sync;
+using Messenger.Homeserver.Configuration;
+using Messenger.Homeserver.Storage;
+
+namespace Messenger.Homeserver.RoomServer;
+
+/// <summary>Registers the room server and the room and sync APIs on it.</summary>
+public static class RoomServerSetup
+{
+    public static IServiceCollection AddRoomServer(this IServiceCollection services)
+    {
+        services.AddSingleton<RoomLocks>();
+        services.AddSingleton<RoomSnapshots>();
+        services.AddSingleton<EventCache>();
+        services.AddSingleton<EventNotifier>();
+        services.AddSingleton<StreamPositions>();
+        services.AddSingleton(sp => new RoomServerContext(
+            sp.GetRequiredService<HomeserverConfig>().ServerName, sp.GetRequiredService<ServerSigningKey>(),
+            sp.GetRequiredService<RoomLocks>(), sp.GetRequiredService<RoomSnapshots>(), sp.GetRequiredService<EventCache>(),
+            sp.GetRequiredService<EventNotifier>(), sp.GetRequiredService<StreamPositions>(), sp.GetRequiredService<TimeProvider>()));
+
+        services.AddScoped<RoomStore>();
+        services.AddScoped<FilterStore>();
+        services.AddScoped<EventPersister>();
+        services.AddScoped<RoomEventPipeline>();
+        services.AddScoped<RoomAccess>();
+        services.AddScoped<ClientEventFormatter>();
+        services.AddScoped<MemberProfiles>();
+        services.AddScoped<RoomCreationService>();
+        services.AddScoped<MembershipService>();
+        services.AddScoped<RoomEventsService>();
+        services.AddScoped<RoomHistoryService>();
+        services.AddScoped<SyncService>();
+        return services;
+    }
+
+    /// <summary>Continues the event stream from where the database left it.</summary>
+    public static async Task InitializeRoomServerAsync(this IServiceProvider services, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var max = await scope.ServiceProvider.GetRequiredService<RoomStore>().MaxStreamOrderingAsync(ct);
+        services.GetRequiredService<StreamPositions>().Initialize(max);
+    }
+}

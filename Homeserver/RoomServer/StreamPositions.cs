@@ -1,0 +1,55 @@
+namespace Messenger.Homeserver.RoomServer;
+
+/// <summary>
+/// Hands out event stream positions and tells readers how far the stream is complete. Positions are allocated
+/// before commit and transactions of different rooms commit in any order, so a reader must never see position 11
+/// while 10 is still being written (it would skip 10 for good). <see cref="Current"/> is the highest position below
+/// which every allocated position has finished (committed or abandoned): sync reads up to it, never beyond.
+/// One per process; with several processes the allocation moves to a PostgreSQL sequence (scale-out issue).
+/// </summary>
+public sealed class StreamPositions
+{
+    private readonly Lock gate = new();
+    private readonly SortedSet<long> inFlight = [];
+    private long lastAllocated;
+    private long current;
+
+    /// <summary>The position up to which the stream is complete.</summary>
+    public long Current
+    {
+        get
+        {
+            lock (gate) return current;
+        }
+    }
+
+    /// <summary>Starts from the highest persisted position (at start-up).</summary>
+    public void Initialize(long persistedMaximum)
+    {
+        lock (gate)
+        {
+            lastAllocated = Math.Max(lastAllocated, persistedMaximum);
+            if (inFlight.Count == 0) current = lastAllocated;
+        }
+    }
+
+    public long Allocate()
+    {
+        lock (gate)
+        {
+            var position = ++lastAllocated;
+            inFlight.Add(position);
+            return position;
+        }
+    }
+
+    /// <summary>Marks a position finished, whether its transaction committed or rolled back (then it is a gap).</summary>
+    public void Finish(long position)
+    {
+        lock (gate)
+        {
+            inFlight.Remove(position);
+            current = inFlight.Count == 0 ? lastAllocated : inFlight.Min - 1;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using Messenger.Federation.Protocol.Events;
+using Messenger.Homeserver.RoomServer;
+using Messenger.Homeserver.Storage.Rows;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messenger.Homeserver.Storage;
+
+/// <summary>
+/// Step 3 of the event path: persists authorised events of one room in one transaction — the events with their
+/// stream positions, DAG and auth edges, the state delta (a new state group per state event, id = its stream
+/// position), the current state and memberships, the new forward extremities and client transaction ids.
+/// Either everything is stored or nothing.
+/// </summary>
+public sealed class EventPersister(HomeserverDbContext db, StreamPositions positions, TimeProvider time)
+{
+    /// <summary>State group chains longer than this get a full snapshot, bounding the rows a state read touches.</summary>
+    private const int MaxChainLength = 50;
+
+    /// <summary>
+    /// Persists <paramref name="events"/> (in order, each building on the previous) on top of <paramref name="before"/>.
+    /// <paramref name="newRoom"/> is inserted with them when the batch creates the room. Returns the room's new snapshot.
+    /// </summary>
+    public async Task<PersistResult> PersistAsync(RoomSnapshot before, IReadOnlyList<NewEvent> events, RoomRow? newRoom, CancellationToken ct)
+    {
+        var allocated = new List<long>(events.Count);
+        try
+        {
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (newRoom is not null) db.Rooms.Add(newRoom);
+
+                var state = before.State;
+                var group = before.StateGroup;
+                var chainLength = group == 0 ? 0 : await ChainLengthAsync(group, ct);
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                var orderings = new List<long>(events.Count);
+
+                foreach (var (pdu, txnId, deviceId) in events)
+                {
+                    var position = positions.Allocate();
+                    allocated.Add(position);
+                    orderings.Add(position);
+                    var groupBefore = group;
+                    string? replaces = null;
+                    if (pdu.StateTuple is { } key)
+                    {
+                        replaces = state.GetValueOrDefault(key);
+                        var full = group == 0 || chainLength >= MaxChainLength;
+                        db.StateGroups.Add(new StateGroupRow { Id = position, RoomId = before.RoomId, PrevGroup = full ? null : group, ChainLength = full ? 0 : chainLength + 1 });
+                        state = state.SetItem(key, pdu.EventId);
+                        var entries = full ? state.Select(kv => (kv.Key, kv.Value)) : [(key, pdu.EventId)];
+                        foreach (var (entryKey, eventId) in entries)
+                            db.StateGroupEntries.Add(new StateGroupEntryRow { GroupId = position, Type = entryKey.Type, StateKey = entryKey.Key, EventId = eventId });
+                        chainLength = full ? 0 : chainLength + 1;
+                        group = position;
+                        await UpsertCurrentStateAsync(before.RoomId, key, pdu, ct);
+                    }
+
+                    db.Events.Add(new EventRow
+                    {
+                        EventId = pdu.EventId, RoomId = before.RoomId, StreamOrdering = position, Depth = pdu.Depth, Type = pdu.Type,
+                        StateKey = pdu.StateKey, Sender = pdu.Sender, OriginServerTs = pdu.OriginServerTs, Membership = MembershipOf(pdu),
+                        Json = WithoutUnsigned(pdu), StateGroupBefore = groupBefore, StateGroupAfter = group, ReplacesState = replaces,
+                    });
+                    if (pdu.Redacts is { } redacted)
+                    {
+                        // The C-S API checked the sender may redact it; serve the target redacted from now on.
+                        await db.Events.TagWith("EventPersister.ApplyRedaction").Where(e => e.EventId == redacted && e.RoomId == before.RoomId && e.RedactedBy == null)
+                            .ExecuteUpdateAsync(s => s.SetProperty(e => e.RedactedBy, pdu.EventId), ct);
+                    }
+                    foreach (var prev in pdu.PrevEventIds) db.EventEdges.Add(new EventEdgeRow { EventId = pdu.EventId, PrevEventId = prev });
+                    foreach (var auth in pdu.AuthEventIds) db.EventAuthEdges.Add(new EventAuthEdgeRow { EventId = pdu.EventId, AuthEventId = auth });
+                    if (txnId is not null && deviceId is not null)
+                        db.EventTxns.Add(new EventTxnRow { UserId = pdu.Sender, DeviceId = deviceId, TxnId = txnId, EventId = pdu.EventId, CreatedTs = now });
+                }
+
+                // Forward extremities: the batch's last event replaces everything its chain references.
+                var last = events[^1].Pdu;
+                var replaced = events.SelectMany(e => e.Pdu.PrevEventIds).Concat(before.Extremities).ToList();
+                await db.ForwardExtremities.TagWith("EventPersister.ReplaceExtremities")
+                    .Where(x => x.RoomId == before.RoomId && replaced.Contains(x.EventId)).ExecuteDeleteAsync(ct);
+                db.ForwardExtremities.Add(new ForwardExtremityRow { RoomId = before.RoomId, EventId = last.EventId });
+
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                db.ChangeTracker.Clear();
+                var after = before with { State = state, Extremities = [last.EventId], MaxDepth = Math.Max(before.MaxDepth, last.Depth), StateGroup = group };
+                return new PersistResult(after, orderings);
+            }
+        }
+        finally
+        {
+            foreach (var position in allocated) positions.Finish(position);
+        }
+    }
+
+    private async Task UpsertCurrentStateAsync(string roomId, StateKey key, Pdu pdu, CancellationToken ct)
+    {
+        var row = db.CurrentState.Local.FirstOrDefault(s => s.RoomId == roomId && s.Type == key.Type && s.StateKey == key.Key)
+            ?? await db.CurrentState.FirstOrDefaultAsync(s => s.RoomId == roomId && s.Type == key.Type && s.StateKey == key.Key, ct);
+        if (row is null)
+        {
+            db.CurrentState.Add(new CurrentStateRow { RoomId = roomId, Type = key.Type, StateKey = key.Key, EventId = pdu.EventId, Membership = MembershipOf(pdu) });
+        }
+        else
+        {
+            row.EventId = pdu.EventId;
+            row.Membership = MembershipOf(pdu);
+        }
+    }
+
+    private Task<int> ChainLengthAsync(long group, CancellationToken ct) =>
+        db.StateGroups.TagWith("EventPersister.ChainLength").Where(g => g.Id == group).Select(g => g.ChainLength).FirstOrDefaultAsync(ct);
+
+    private static string? MembershipOf(Pdu pdu) =>
+        pdu.Type == EventTypes.Member && pdu.Content["membership"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue(out string? m) ? m : null;
+
+    private static string WithoutUnsigned(Pdu pdu)
+    {
+        if (pdu.Json["unsigned"] is null) return pdu.Json.ToJsonString(StoredJson.Options);
+        var copy = pdu.Json.DeepClone().AsObject();
+        copy.Remove("unsigned");
+        return copy.ToJsonString(StoredJson.Options);
+    }
+}
+
+/// <summary>The room after a persisted batch, and the stream positions its events got.</summary>
+public sealed record PersistResult(RoomSnapshot Snapshot, IReadOnlyList<long> StreamOrderings);

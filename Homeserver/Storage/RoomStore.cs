@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+using Messenger.Federation.Protocol.Events;
+using Messenger.Federation.Protocol.RoomVersions;
+using Messenger.Homeserver.Storage.Rows;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messenger.Homeserver.Storage;
+
+/// <summary>Reads of rooms, events and state for the room server and the room APIs.</summary>
+public sealed class RoomStore(HomeserverDbContext db)
+{
+    public Task<RoomRow?> FindRoomAsync(string roomId, CancellationToken ct = default) =>
+        db.Rooms.TagWith("RoomStore.FindRoom").AsNoTracking().FirstOrDefaultAsync(r => r.RoomId == roomId, ct);
+
+    public async Task<Dictionary<StateKey, string>> CurrentStateAsync(string roomId, CancellationToken ct = default) =>
+        await db.CurrentState.TagWith("RoomStore.CurrentState").AsNoTracking().Where(s => s.RoomId == roomId)
+            .ToDictionaryAsync(s => new StateKey(s.Type, s.StateKey), s => s.EventId, ct);
+
+    /// <summary>The current event of one state key, or null.</summary>
+    public Task<string?> CurrentStateEventAsync(string roomId, string type, string stateKey, CancellationToken ct = default) =>
+        db.CurrentState.TagWith("RoomStore.CurrentStateEvent").AsNoTracking()
+            .Where(s => s.RoomId == roomId && s.Type == type && s.StateKey == stateKey).Select(s => s.EventId).FirstOrDefaultAsync(ct);
+
+    public Task<List<ForwardExtremity>> ExtremitiesAsync(string roomId, CancellationToken ct = default) =>
+        (from x in db.ForwardExtremities.TagWith("RoomStore.Extremities")
+         join e in db.Events on x.EventId equals e.EventId
+         where x.RoomId == roomId
+         select new ForwardExtremity(e.EventId, e.Depth, e.StateGroupAfter)).ToListAsync(ct);
+
+    public Task<List<EventRow>> EventRowsAsync(IReadOnlyCollection<string> eventIds, CancellationToken ct = default) =>
+        db.Events.TagWith("RoomStore.EventRows").AsNoTracking().Where(e => eventIds.Contains(e.EventId)).ToListAsync(ct);
+
+    public Task<EventRow?> EventRowAsync(string eventId, CancellationToken ct = default) =>
+        db.Events.TagWith("RoomStore.EventRow").AsNoTracking().FirstOrDefaultAsync(e => e.EventId == eventId, ct);
+
+    public Task<string?> TxnEventAsync(string userId, string deviceId, string txnId, CancellationToken ct = default) =>
+        db.EventTxns.TagWith("RoomStore.TxnEvent").AsNoTracking()
+            .Where(t => t.UserId == userId && t.DeviceId == deviceId && t.TxnId == txnId).Select(t => t.EventId).FirstOrDefaultAsync(ct);
+
+    /// <summary>Transaction ids of events the given device sent: event id → txn id.</summary>
+    public Task<Dictionary<string, string>> TxnIdsAsync(IReadOnlyCollection<string> eventIds, string userId, string deviceId, CancellationToken ct = default) =>
+        db.EventTxns.TagWith("RoomStore.TxnIds").AsNoTracking()
+            .Where(t => eventIds.Contains(t.EventId) && t.UserId == userId && t.DeviceId == deviceId)
+            .ToDictionaryAsync(t => t.EventId, t => t.TxnId, ct);
+
+    /// <summary>The rooms where the user's current membership is <paramref name="membership"/>.</summary>
+    public Task<List<string>> RoomsWithMembershipAsync(string userId, string membership, CancellationToken ct = default) =>
+        db.CurrentState.TagWith("RoomStore.RoomsWithMembership").AsNoTracking()
+            .Where(s => s.Type == EventTypes.Member && s.StateKey == userId && s.Membership == membership)
+            .Select(s => s.RoomId).ToListAsync(ct);
+
+    /// <summary>The user's current membership in a room, or null.</summary>
+    public Task<string?> MembershipAsync(string roomId, string userId, CancellationToken ct = default) =>
+        db.CurrentState.TagWith("RoomStore.Membership").AsNoTracking()
+            .Where(s => s.RoomId == roomId && s.Type == EventTypes.Member && s.StateKey == userId)
+            .Select(s => s.Membership).FirstOrDefaultAsync(ct);
+
+    /// <summary>Members of a room with a given current membership.</summary>
+    public Task<List<string>> MembersAsync(string roomId, string membership, CancellationToken ct = default) =>
+        db.CurrentState.TagWith("RoomStore.Members").AsNoTracking()
+            .Where(s => s.RoomId == roomId && s.Type == EventTypes.Member && s.Membership == membership)
+            .Select(s => s.StateKey).ToListAsync(ct);
+
+    /// <summary>
+    /// A page of a room's events in topological order (depth, then stream position), strictly after
+    /// <paramref name="fromDepth"/>/<paramref name="fromStream"/> going forwards or strictly before it going backwards.
+    /// Only events at or below <paramref name="upTo"/> (the complete part of the stream) are seen.
+    /// </summary>
+    public Task<List<EventRow>> PageAsync(string roomId, long fromDepth, long fromStream, bool backwards, int limit, long upTo, CancellationToken ct = default)
+    {
+        var query = db.Events.TagWith("RoomStore.Page").AsNoTracking().Where(e => e.RoomId == roomId && e.StreamOrdering <= upTo);
+        query = backwards
+            ? query.Where(e => e.Depth < fromDepth || (e.Depth == fromDepth && e.StreamOrdering < fromStream))
+                .OrderByDescending(e => e.Depth).ThenByDescending(e => e.StreamOrdering)
+            : query.Where(e => e.Depth > fromDepth || (e.Depth == fromDepth && e.StreamOrdering > fromStream))
+                .OrderBy(e => e.Depth).ThenBy(e => e.StreamOrdering);
+        return query.Take(limit).ToListAsync(ct);
+    }
+
+    /// <summary>A page of a room's events ordered by stream position alone, strictly before/after <paramref name="fromStream"/>.</summary>
+    public Task<List<EventRow>> PageByStreamAsync(string roomId, long fromStream, bool backwards, int limit, long upTo, CancellationToken ct = default)
+    {
+        var query = db.Events.TagWith("RoomStore.PageByStream").AsNoTracking().Where(e => e.RoomId == roomId && e.StreamOrdering <= upTo);
+        query = backwards
+            ? query.Where(e => e.StreamOrdering < fromStream).OrderByDescending(e => e.StreamOrdering)
+            : query.Where(e => e.StreamOrdering >= fromStream).OrderBy(e => e.StreamOrdering);
+        return query.Take(limit).ToListAsync(ct);
+    }
+
+    /// <summary>A room's newest events in the stream window (<paramref name="after"/>, <paramref name="upTo"/>], newest first.</summary>
+    public Task<List<EventRow>> RecentAsync(string roomId, long after, long upTo, int limit, CancellationToken ct = default) =>
+        db.Events.TagWith("RoomStore.Recent").AsNoTracking()
+            .Where(e => e.RoomId == roomId && e.StreamOrdering > after && e.StreamOrdering <= upTo)
+            .OrderByDescending(e => e.StreamOrdering).Take(limit).ToListAsync(ct);
+
+    /// <summary>Rooms with any event in the stream window (<paramref name="after"/>, <paramref name="upTo"/>].</summary>
+    public Task<List<string>> RoomsWithEventsAsync(IReadOnlyCollection<string> roomIds, long after, long upTo, CancellationToken ct = default) =>
+        db.Events.TagWith("RoomStore.RoomsWithEvents").AsNoTracking()
+            .Where(e => roomIds.Contains(e.RoomId) && e.StreamOrdering > after && e.StreamOrdering <= upTo)
+            .Select(e => e.RoomId).Distinct().ToListAsync(ct);
+
+    /// <summary>The user's membership events in the stream window, oldest first: which rooms they joined, were invited to, left.</summary>
+    public Task<List<EventRow>> MembershipChangesAsync(string userId, long after, long upTo, CancellationToken ct = default) =>
+        db.Events.TagWith("RoomStore.MembershipChanges").AsNoTracking()
+            .Where(e => e.StateKey == userId && e.Type == EventTypes.Member && e.StreamOrdering > after && e.StreamOrdering <= upTo)
+            .OrderBy(e => e.StreamOrdering).ToListAsync(ct);
+
+    /// <summary>The rooms where the user has any current membership, with it.</summary>
+    public Task<List<CurrentStateRow>> MembershipsOfAsync(string userId, CancellationToken ct = default) =>
+        db.CurrentState.TagWith("RoomStore.MembershipsOf").AsNoTracking()
+            .Where(s => s.Type == EventTypes.Member && s.StateKey == userId).ToListAsync(ct);
+
+    /// <summary>(user id, membership) of every member event in a room's current state.</summary>
+    public Task<List<(string UserId, string? Membership)>> MemberListAsync(string roomId, CancellationToken ct = default) =>
+        db.CurrentState.TagWith("RoomStore.MemberList").AsNoTracking()
+            .Where(s => s.RoomId == roomId && s.Type == EventTypes.Member)
+            .Select(s => new ValueTuple<string, string?>(s.StateKey, s.Membership)).ToListAsync(ct);
+
+    /// <summary>The state group after the room's last event at or before a stream position (0: none yet).</summary>
+    public async Task<long> StateGroupAtAsync(string roomId, long streamPosition, CancellationToken ct = default) =>
+        await db.Events.TagWith("RoomStore.StateGroupAt").AsNoTracking()
+            .Where(e => e.RoomId == roomId && e.StreamOrdering <= streamPosition)
+            .OrderByDescending(e => e.StreamOrdering).Select(e => (long?)e.StateGroupAfter).FirstOrDefaultAsync(ct) ?? 0;
+
+    public async Task<long> MaxStreamOrderingAsync(CancellationToken ct = default) =>
+        await db.Events.TagWith("RoomStore.MaxStreamOrdering").MaxAsync(e => (long?)e.StreamOrdering, ct) ?? 0;
+
+    /// <summary>A state group's full state, following its delta chain (newest delta wins).</summary>
+    public async Task<Dictionary<StateKey, string>> StateGroupAsync(long groupId, CancellationToken ct = default)
+    {
+        var state = new Dictionary<StateKey, string>();
+        if (groupId == 0) return state;
+        var chain = new List<long>();
+        for (long? id = groupId; id is { } current;)
+        {
+            chain.Add(current);
+            id = await db.StateGroups.TagWith("RoomStore.StateGroupChain").AsNoTracking()
+                .Where(g => g.Id == current).Select(g => g.PrevGroup).FirstOrDefaultAsync(ct);
+        }
+        var entries = await db.StateGroupEntries.TagWith("RoomStore.StateGroupEntries").AsNoTracking()
+            .Where(e => chain.Contains(e.GroupId)).ToListAsync(ct);
+        // Apply from the full snapshot forwards: the last group in the chain is the snapshot.
+        foreach (var groupIdInOrder in Enumerable.Reverse(chain))
+        {
+            foreach (var entry in entries.Where(e => e.GroupId == groupIdInOrder))
+            {
+                var key = new StateKey(entry.Type, entry.StateKey);
+                if (entry.EventId is null) state.Remove(key);
+                else state[key] = entry.EventId;
+            }
+        }
+        return state;
+    }
+
+    /// <summary>Parses a stored event: its JSON was checked when it was built or received, so it is trusted here.</summary>
+    public static Pdu ToPdu(EventRow row, RoomVersion version) =>
+        new((JsonObject)JsonNode.Parse(row.Json)!, version, row.EventId);
+}
+
+/// <summary>A forward extremity with what building on it needs.</summary>
+public sealed record ForwardExtremity(string EventId, long Depth, long StateGroupAfter);
