@@ -27,7 +27,7 @@ public sealed partial class MatrixExceptionHandler(ILogger<MatrixExceptionHandle
             LogUnhandled(logger, context.Request.Method, context.Request.Path, exception);
             error = new MatrixException(MatrixErrorCode.Unknown, "Internal server error");
         }
-        else if (error.Status >= 500)
+        else if (error.Status >= 500 && error.Code != MatrixErrorCode.NotYetUploaded) // a 504 the spec asks for, not a fault
         {
             LogUnhandled(logger, context.Request.Method, context.Request.Path, exception);
         }

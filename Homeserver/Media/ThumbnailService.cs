@@ -31,7 +31,7 @@ public sealed class ThumbnailService(MediaService media, MediaFiles files, Thumb
         ThumbnailImage? image;
         try
         {
-            image = await Task.Run(() => thumbnailer.Generate(original.Path, width, height, request.Method), ct);
+            image = await Task.Run(() => thumbnailer.Generate(original.Path, width, height, request.Method, request.Animated), ct);
         }
         finally
         {

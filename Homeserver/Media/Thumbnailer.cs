@@ -19,8 +19,12 @@ public sealed class Thumbnailer
     /// <summary>Whether content of this type can be thumbnailed; other types get 400 <c>M_UNKNOWN</c>.</summary>
     public static bool CanThumbnail(string contentType) => ThumbnailableTypes.Contains(SafeServing.MediaTypeOf(contentType));
 
-    /// <summary>The thumbnail of the image in <paramref name="sourcePath"/>, or null when the original is small enough to serve as it is.</summary>
-    public ThumbnailImage? Generate(string sourcePath, int width, int height, ThumbnailMethod method)
+    /// <summary>
+    /// The thumbnail of the image in <paramref name="sourcePath"/>, or null when the original is small enough to serve
+    /// as it is. An animated original is served only when <paramref name="animated"/> asks for it: otherwise its first
+    /// frame, at full size, since the spec says a server MUST NOT answer <c>animated=false</c> with animation.
+    /// </summary>
+    public ThumbnailImage? Generate(string sourcePath, int width, int height, ThumbnailMethod method, bool animated)
     {
         using var codec = SKCodec.Create(sourcePath) ?? throw CannotThumbnail();
         var info = codec.Info;
@@ -30,7 +34,7 @@ public sealed class Thumbnailer
         var swapped = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
         var (shownWidth, shownHeight) = swapped ? (info.Height, info.Width) : (info.Width, info.Height);
         var plan = ThumbnailGeometry.Plan(shownWidth, shownHeight, width, height, method);
-        if (plan.IsOriginal && origin == SKEncodedOrigin.TopLeft) return null;
+        if (plan.IsOriginal && origin == SKEncodedOrigin.TopLeft && (animated || codec.FrameCount <= 1)) return null;
         if (plan.IsOriginal) plan = new ThumbnailPlan(0, 0, shownWidth, shownHeight, shownWidth, shownHeight);
 
         using var decoded = new SKBitmap(new SKImageInfo(info.Width, info.Height, SKImageInfo.PlatformColorType, SKAlphaType.Premul));

@@ -73,6 +73,20 @@ public abstract class ThumbnailTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Small_animated_gif_is_served_as_it_is_only_when_animation_is_asked_for()
+    {
+        var alice = await Http.RegisterAsync();
+        var gif = TestImages.AnimatedGif(20, 20, (255, 0, 0), (0, 0, 255));
+        var id = await Http.UploadIdAsync(gif, "image/gif", alice.AccessToken);
+
+        Assert.Equal(gif, await ThumbnailBytesAsync(id, "width=96&height=96&method=crop&animated=true", alice, "image/gif"));
+        // Without animation: its first frame, still, at its own size (never upscaled).
+        using var still = SKBitmap.Decode(await ThumbnailBytesAsync(id, "width=96&height=96&method=crop", alice));
+        Assert.Equal((20, 20), (still.Width, still.Height));
+        Assert.Equal(SKColors.Red, still.GetPixel(10, 10));
+    }
+
+    [Fact]
     public async Task Webp_gets_a_png_thumbnail()
     {
         var alice = await Http.RegisterAsync();
