@@ -56,11 +56,13 @@ public sealed class EventPersister(HomeserverDbContext db, StreamPositions posit
                         await UpsertCurrentStateAsync(before.RoomId, key, pdu, ct);
                     }
 
+                    var relation = EventRelation.Of(pdu.Content);
                     db.Events.Add(new EventRow
                     {
                         EventId = pdu.EventId, RoomId = before.RoomId, StreamOrdering = position, Depth = pdu.Depth, Type = pdu.Type,
                         StateKey = pdu.StateKey, Sender = pdu.Sender, OriginServerTs = pdu.OriginServerTs, Membership = MembershipOf(pdu),
                         Json = WithoutUnsigned(pdu), StateGroupBefore = groupBefore, StateGroupAfter = group, ReplacesState = replaces,
+                        RelatesToId = relation?.ParentId, RelType = relation?.RelType, ThreadId = await ThreadOfAsync(relation, ct),
                     });
                     if (pdu.Redacts is { } redacted)
                     {
@@ -107,6 +109,20 @@ public sealed class EventPersister(HomeserverDbContext db, StreamPositions posit
             row.EventId = pdu.EventId;
             row.Membership = MembershipOf(pdu);
         }
+    }
+
+    /// <summary>
+    /// The thread an event joins: the root for an <c>m.thread</c> child, else the thread of its parent (an edit or
+    /// reaction of a threaded event is in that thread; one relating to the root stays in the main timeline).
+    /// Each stored event carries its thread, so one lookup covers any number of hops.
+    /// </summary>
+    private async Task<string?> ThreadOfAsync(EventRelation? relation, CancellationToken ct)
+    {
+        if (relation is not { } r) return null;
+        if (r.RelType == EventRelation.Thread) return r.ParentId;
+        if (db.Events.Local.FirstOrDefault(e => e.EventId == r.ParentId) is { } pending) return pending.ThreadId;
+        return await db.Events.TagWith("EventPersister.ThreadOf").AsNoTracking()
+            .Where(e => e.EventId == r.ParentId).Select(e => e.ThreadId).FirstOrDefaultAsync(ct);
     }
 
     private Task<int> ChainLengthAsync(long group, CancellationToken ct) =>

@@ -116,6 +116,12 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.HasIndex(x => new { x.RoomId, x.Depth, x.StreamOrdering });
             // Membership changes of a user since a stream position (sync: joined, invited, left rooms).
             e.HasIndex(x => new { x.StateKey, x.Type, x.StreamOrdering });
+            // Relations of a parent (relations API, bundled aggregations), threads of a room, events of a thread, and
+            // the event nearest a timestamp (timestamp_to_event).
+            e.HasIndex(x => new { x.RelatesToId, x.RelType, x.Depth, x.StreamOrdering });
+            e.HasIndex(x => new { x.RoomId, x.RelType, x.RelatesToId, x.StreamOrdering });
+            e.HasIndex(x => new { x.RoomId, x.ThreadId, x.StreamOrdering });
+            e.HasIndex(x => new { x.RoomId, x.OriginServerTs });
         });
         model.Entity<EventEdgeRow>(e =>
         {

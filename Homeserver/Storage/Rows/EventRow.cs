@@ -32,4 +32,20 @@ public sealed class EventRow
 
     /// <summary>The redaction that redacted this event, if any; clients are served the redacted form.</summary>
     public string? RedactedBy { get; set; }
+
+    /// <summary>
+    /// The parent of a well-formed <c>m.relates_to</c> (with <c>rel_type</c> and <c>event_id</c>) in the content
+    /// ("Forming relationships between events"). Kept after a redaction; queries drop redacted children, since
+    /// redaction strips <c>m.relates_to</c> and so breaks the relationship.
+    /// </summary>
+    public string? RelatesToId { get; set; }
+
+    /// <summary>The <c>rel_type</c> of <see cref="RelatesToId"/>.</summary>
+    public string? RelType { get; set; }
+
+    /// <summary>
+    /// The thread root for an event "in a thread" (receipts module, "Threaded read receipts"): an <c>m.thread</c>
+    /// child, or an event relating to one (an edit or reaction in a thread). Null for the main timeline.
+    /// </summary>
+    public string? ThreadId { get; set; }
 }

@@ -197,6 +197,14 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("redacted_by");
 
+                    b.Property<string>("RelType")
+                        .HasColumnType("text")
+                        .HasColumnName("rel_type");
+
+                    b.Property<string>("RelatesToId")
+                        .HasColumnType("text")
+                        .HasColumnName("relates_to_id");
+
                     b.Property<string>("ReplacesState")
                         .HasColumnType("text")
                         .HasColumnName("replaces_state");
@@ -227,6 +235,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("stream_ordering");
 
+                    b.Property<string>("ThreadId")
+                        .HasColumnType("text")
+                        .HasColumnName("thread_id");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasColumnType("text")
@@ -237,11 +249,19 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.HasIndex("StreamOrdering")
                         .IsUnique();
 
+                    b.HasIndex("RoomId", "OriginServerTs");
+
                     b.HasIndex("RoomId", "StreamOrdering");
 
                     b.HasIndex("RoomId", "Depth", "StreamOrdering");
 
+                    b.HasIndex("RoomId", "ThreadId", "StreamOrdering");
+
                     b.HasIndex("StateKey", "Type", "StreamOrdering");
+
+                    b.HasIndex("RelatesToId", "RelType", "Depth", "StreamOrdering");
+
+                    b.HasIndex("RoomId", "RelType", "RelatesToId", "StreamOrdering");
 
                     b.ToTable("events", (string)null);
                 });

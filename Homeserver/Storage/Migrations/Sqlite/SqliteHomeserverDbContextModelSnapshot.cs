@@ -190,6 +190,14 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("redacted_by");
 
+                    b.Property<string>("RelType")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rel_type");
+
+                    b.Property<string>("RelatesToId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("relates_to_id");
+
                     b.Property<string>("ReplacesState")
                         .HasColumnType("TEXT")
                         .HasColumnName("replaces_state");
@@ -220,6 +228,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("stream_ordering");
 
+                    b.Property<string>("ThreadId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("thread_id");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -230,11 +242,19 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.HasIndex("StreamOrdering")
                         .IsUnique();
 
+                    b.HasIndex("RoomId", "OriginServerTs");
+
                     b.HasIndex("RoomId", "StreamOrdering");
 
                     b.HasIndex("RoomId", "Depth", "StreamOrdering");
 
+                    b.HasIndex("RoomId", "ThreadId", "StreamOrdering");
+
                     b.HasIndex("StateKey", "Type", "StreamOrdering");
+
+                    b.HasIndex("RelatesToId", "RelType", "Depth", "StreamOrdering");
+
+                    b.HasIndex("RoomId", "RelType", "RelatesToId", "StreamOrdering");
 
                     b.ToTable("events", (string)null);
                 });
