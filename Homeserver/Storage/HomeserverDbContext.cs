@@ -29,6 +29,8 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<ForwardExtremityRow> ForwardExtremities => Set<ForwardExtremityRow>();
     public DbSet<EventTxnRow> EventTxns => Set<EventTxnRow>();
     public DbSet<FilterRow> Filters => Set<FilterRow>();
+    public DbSet<RoomAliasRow> RoomAliases => Set<RoomAliasRow>();
+    public DbSet<ForgottenRoomRow> ForgottenRooms => Set<ForgottenRoomRow>();
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction: its own, committed at the end, or the caller's if one is open,
@@ -168,6 +170,18 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.ToTable("filters");
             e.HasKey(x => new { x.UserId, x.FilterId });
             e.Property(x => x.FilterId).ValueGeneratedNever();
+        });
+        model.Entity<RoomAliasRow>(e =>
+        {
+            e.ToTable("room_aliases");
+            e.HasKey(x => x.Alias);
+            // Aliases of a room (GET /rooms/{roomId}/aliases, moving them on upgrade).
+            e.HasIndex(x => x.RoomId);
+        });
+        model.Entity<ForgottenRoomRow>(e =>
+        {
+            e.ToTable("forgotten_rooms");
+            e.HasKey(x => new { x.UserId, x.RoomId });
         });
 
         // snake_case columns, so the schema reads the same from psql and sqlite3 as the spec's field names.

@@ -316,6 +316,30 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("filters", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ForgottenRoomRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("MembershipEventId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("membership_event_id");
+
+                    b.Property<long>("StreamOrdering")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stream_ordering");
+
+                    b.HasKey("UserId", "RoomId");
+
+                    b.ToTable("forgotten_rooms", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ForwardExtremityRow", b =>
                 {
                     b.Property<string>("RoomId")
@@ -461,6 +485,33 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.HasKey("Token");
 
                     b.ToTable("registration_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RoomAliasRow", b =>
+                {
+                    b.Property<string>("Alias")
+                        .HasColumnType("text")
+                        .HasColumnName("alias");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("Creator")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("creator");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.HasKey("Alias");
+
+                    b.HasIndex("RoomId");
+
+                    b.ToTable("room_aliases", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RoomRow", b =>

@@ -309,6 +309,30 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("filters", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ForgottenRoomRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("MembershipEventId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("membership_event_id");
+
+                    b.Property<long>("StreamOrdering")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stream_ordering");
+
+                    b.HasKey("UserId", "RoomId");
+
+                    b.ToTable("forgotten_rooms", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ForwardExtremityRow", b =>
                 {
                     b.Property<string>("RoomId")
@@ -452,6 +476,33 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.HasKey("Token");
 
                     b.ToTable("registration_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RoomAliasRow", b =>
+                {
+                    b.Property<string>("Alias")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("alias");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("Creator")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("creator");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.HasKey("Alias");
+
+                    b.HasIndex("RoomId");
+
+                    b.ToTable("room_aliases", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RoomRow", b =>
