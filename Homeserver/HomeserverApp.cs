@@ -75,6 +75,7 @@ public static partial class HomeserverApp
         client.MapRoomsEndpoints();
         client.MapSyncEndpoints();
         app.MapGroup("/_matrix/client/v1").MapRegistrationTokenValidity();
+        app.MapRelationsEndpoints(client);
         app.MapDiscoveryEndpoints(client);
         app.MapAdminEndpoints();
         app.MapMediaEndpoints();

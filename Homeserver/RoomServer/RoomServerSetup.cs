@@ -26,12 +26,17 @@ public static class RoomServerSetup
         services.AddScoped<EventPersister>();
         services.AddScoped<RoomEventPipeline>();
         services.AddScoped<RoomAccess>();
+        services.AddScoped<RelationsStore>();
+        services.AddScoped<BundledAggregations>();
         services.AddScoped<ClientEventFormatter>();
         services.AddScoped<MemberProfiles>();
         services.AddScoped<RoomCreationService>();
         services.AddScoped<MembershipService>();
         services.AddScoped<RoomEventsService>();
         services.AddScoped<RoomHistoryService>();
+        services.AddScoped<RelationsService>();
+        services.AddScoped<ThreadsService>();
+        services.AddScoped<EventContextService>();
         services.AddScoped<SyncService>();
         return services;
     }

@@ -9,12 +9,22 @@ namespace Messenger.Homeserver.ClientApi.Rooms;
 /// <summary>
 /// Turns stored events into the client event format ("Room Event Format"): the PDU's client-facing keys, the
 /// redacted form for redacted events (with <c>redacted_because</c>), and <c>unsigned</c> with <c>age</c>,
-/// <c>transaction_id</c> (only for the device that sent it), <c>prev_content</c> and <c>replaces_state</c>.
-/// Loads what it needs for a whole page of events in a few queries.
+/// <c>transaction_id</c> (only for the device that sent it), <c>prev_content</c>, <c>replaces_state</c> and the bundled
+/// aggregations <c>m.relations</c> (<see cref="BundledAggregations"/>). Loads what it needs for a whole page of events
+/// in a few queries.
 /// </summary>
-public sealed class ClientEventFormatter(RoomStore rooms, TimeProvider time)
+public sealed class ClientEventFormatter(RoomStore rooms, BundledAggregations aggregations, TimeProvider time)
 {
-    public async Task<List<JsonObject>> FormatAsync(IReadOnlyList<EventRow> events, RoomVersion version, string? viewerUserId, string? viewerDeviceId, CancellationToken ct)
+    /// <summary>
+    /// Levels of events that get their own aggregations: a thread's latest event is "serialized in the same form as the
+    /// event itself", with its edit bundled ("Server-side aggregation of m.thread relationships"); that edit gets none.
+    /// </summary>
+    private const int BundlingLevels = 2;
+
+    public Task<List<JsonObject>> FormatAsync(IReadOnlyList<EventRow> events, RoomVersion version, string? viewerUserId, string? viewerDeviceId, CancellationToken ct) =>
+        FormatAsync(events, version, viewerUserId, viewerDeviceId, BundlingLevels, ct);
+
+    private async Task<List<JsonObject>> FormatAsync(IReadOnlyList<EventRow> events, RoomVersion version, string? viewerUserId, string? viewerDeviceId, int bundling, CancellationToken ct)
     {
         if (events.Count == 0) return [];
         var related = events.Select(e => e.ReplacesState).Concat(events.Select(e => e.RedactedBy)).OfType<string>().Distinct().ToList();
@@ -22,6 +32,9 @@ public sealed class ClientEventFormatter(RoomStore rooms, TimeProvider time)
         var txns = viewerUserId is null || viewerDeviceId is null
             ? new Dictionary<string, string>()
             : await rooms.TxnIdsAsync(events.Where(e => e.Sender == viewerUserId).Select(e => e.EventId).ToList(), viewerUserId, viewerDeviceId, ct);
+
+        var bundles = bundling > 0 ? await aggregations.LoadAsync(events, viewerUserId, ct) : [];
+        var nested = await FormatNestedAsync(bundles, version, viewerUserId, viewerDeviceId, bundling - 1, ct);
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var result = new List<JsonObject>(events.Count);
@@ -43,9 +56,39 @@ public sealed class ClientEventFormatter(RoomStore rooms, TimeProvider time)
                 unsigned["prev_content"] = previousJson["content"]?.DeepClone();
                 unsigned["prev_sender"] = previous.Sender;
             }
+            if (bundles.TryGetValue(row.EventId, out var bundle)) unsigned["m.relations"] = Relations(bundle, nested);
             result.Add(ToClientEvent(pdu, row.EventId, row.RoomId, unsigned));
         }
         return result;
+    }
+
+    /// <summary>The edits and latest thread events of <paramref name="bundles"/>, formatted in one batch.</summary>
+    private async Task<Dictionary<string, JsonObject>> FormatNestedAsync(Dictionary<string, EventAggregation> bundles, RoomVersion version,
+        string? viewerUserId, string? viewerDeviceId, int bundling, CancellationToken ct)
+    {
+        if (bundles.Count == 0) return [];
+        var rows = bundles.Values.SelectMany(b => new[] { b.Edit, b.Thread?.Latest }).OfType<EventRow>().DistinctBy(r => r.EventId).ToList();
+        var formatted = await FormatAsync(rows, version, viewerUserId, viewerDeviceId, bundling, ct);
+        return formatted.ToDictionary(e => (string)e["event_id"]!);
+    }
+
+    /// <summary><c>m.relations</c>: <c>m.replace</c> is the whole edit event (v1.7), <c>m.reference</c> a chunk of ids.</summary>
+    private static JsonObject Relations(EventAggregation bundle, Dictionary<string, JsonObject> nested)
+    {
+        var relations = new JsonObject();
+        if (bundle.Edit is { } edit) relations["m.replace"] = nested[edit.EventId].DeepClone();
+        if (bundle.Thread is { } thread)
+        {
+            relations["m.thread"] = new JsonObject
+            {
+                ["latest_event"] = nested[thread.Latest.EventId].DeepClone(),
+                ["count"] = thread.Count,
+                ["current_user_participated"] = thread.CurrentUserParticipated,
+            };
+        }
+        if (bundle.References is { } references)
+            relations["m.reference"] = new JsonObject { ["chunk"] = new JsonArray(references.Select(id => (JsonNode)new JsonObject { ["event_id"] = id }).ToArray()) };
+        return relations;
     }
 
     /// <summary>The client-facing keys of a PDU; federation-only keys (hashes, signatures, auth_events, depth...) are dropped.</summary>
