@@ -16,6 +16,7 @@ public static class RoomServerSetup
         services.AddSingleton<EventCache>();
         services.AddSingleton<EventNotifier>();
         services.AddSingleton<StreamPositions>();
+        services.AddSingleton<DatabaseWriteGate>();
         services.AddSingleton(sp => new RoomServerContext(
             sp.GetRequiredService<HomeserverConfig>().ServerName, sp.GetRequiredService<ServerSigningKey>(),
             sp.GetRequiredService<RoomLocks>(), sp.GetRequiredService<RoomSnapshots>(), sp.GetRequiredService<EventCache>(),

@@ -11,7 +11,7 @@ namespace Messenger.Homeserver.Storage;
 /// position), the current state and memberships, the new forward extremities and client transaction ids.
 /// Either everything is stored or nothing.
 /// </summary>
-public sealed class EventPersister(HomeserverDbContext db, StreamPositions positions, TimeProvider time)
+public sealed class EventPersister(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, TimeProvider time)
 {
     /// <summary>State group chains longer than this get a full snapshot, bounding the rows a state read touches.</summary>
     private const int MaxChainLength = 50;
@@ -23,6 +23,7 @@ public sealed class EventPersister(HomeserverDbContext db, StreamPositions posit
     public async Task<PersistResult> PersistAsync(RoomSnapshot before, IReadOnlyList<NewEvent> events, RoomRow? newRoom, CancellationToken ct)
     {
         var allocated = new List<long>(events.Count);
+        using var writing = await writeGate.EnterAsync(ct);
         try
         {
             {
