@@ -31,6 +31,16 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<FilterRow> Filters => Set<FilterRow>();
     public DbSet<RoomAliasRow> RoomAliases => Set<RoomAliasRow>();
     public DbSet<ForgottenRoomRow> ForgottenRooms => Set<ForgottenRoomRow>();
+    public DbSet<DeviceKeysRow> DeviceKeys => Set<DeviceKeysRow>();
+    public DbSet<OneTimeKeyRow> OneTimeKeys => Set<OneTimeKeyRow>();
+    public DbSet<FallbackKeyRow> FallbackKeys => Set<FallbackKeyRow>();
+    public DbSet<CrossSigningKeyRow> CrossSigningKeys => Set<CrossSigningKeyRow>();
+    public DbSet<KeySignatureRow> KeySignatures => Set<KeySignatureRow>();
+    public DbSet<DeviceListChangeRow> DeviceListChanges => Set<DeviceListChangeRow>();
+    public DbSet<ToDeviceMessageRow> ToDeviceMessages => Set<ToDeviceMessageRow>();
+    public DbSet<ToDeviceTxnRow> ToDeviceTxns => Set<ToDeviceTxnRow>();
+    public DbSet<KeyBackupVersionRow> KeyBackupVersions => Set<KeyBackupVersionRow>();
+    public DbSet<KeyBackupSessionRow> KeyBackupSessions => Set<KeyBackupSessionRow>();
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction: its own, committed at the end, or the caller's if one is open,
@@ -183,12 +193,77 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.ToTable("forgotten_rooms");
             e.HasKey(x => new { x.UserId, x.RoomId });
         });
+        ConfigureEndToEndKeys(model);
 
         // snake_case columns, so the schema reads the same from psql and sqlite3 as the spec's field names.
         foreach (var entity in model.Model.GetEntityTypes())
         {
             foreach (var property in entity.GetProperties()) property.SetColumnName(ToSnakeCase(property.Name));
         }
+    }
+
+    /// <summary>The end-to-end encryption tables: device, one-time, fallback and cross-signing keys, to-device messages, backups.</summary>
+    private static void ConfigureEndToEndKeys(ModelBuilder model)
+    {
+        model.Entity<DeviceKeysRow>(e =>
+        {
+            e.ToTable("device_keys");
+            e.HasKey(x => new { x.UserId, x.DeviceId });
+        });
+        model.Entity<OneTimeKeyRow>(e =>
+        {
+            e.ToTable("one_time_keys");
+            e.HasKey(x => x.Id);
+            // Claims take the oldest key of a device and algorithm; a key id is unique per device and algorithm.
+            e.HasIndex(x => new { x.UserId, x.DeviceId, x.Algorithm, x.KeyId }).IsUnique();
+            e.HasIndex(x => new { x.UserId, x.DeviceId, x.Algorithm, x.Id });
+        });
+        model.Entity<FallbackKeyRow>(e =>
+        {
+            e.ToTable("fallback_keys");
+            e.HasKey(x => new { x.UserId, x.DeviceId, x.Algorithm });
+        });
+        model.Entity<CrossSigningKeyRow>(e =>
+        {
+            e.ToTable("cross_signing_keys");
+            e.HasKey(x => new { x.UserId, x.Usage });
+        });
+        model.Entity<KeySignatureRow>(e =>
+        {
+            e.ToTable("key_signatures");
+            e.HasKey(x => new { x.TargetUserId, x.TargetKeyId, x.SignerUserId, x.SignerKeyId });
+        });
+        model.Entity<DeviceListChangeRow>(e =>
+        {
+            e.ToTable("device_list_changes");
+            e.HasKey(x => new { x.Position, x.UserId });
+            e.Property(x => x.Position).ValueGeneratedNever();
+            e.HasIndex(x => new { x.UserId, x.Position });
+        });
+        model.Entity<ToDeviceMessageRow>(e =>
+        {
+            e.ToTable("to_device_messages");
+            e.HasKey(x => new { x.UserId, x.DeviceId, x.Position });
+            e.Property(x => x.Position).ValueGeneratedNever();
+            // The highest position at start-up (the stream continues after it).
+            e.HasIndex(x => x.Position);
+        });
+        model.Entity<ToDeviceTxnRow>(e =>
+        {
+            e.ToTable("to_device_txns");
+            e.HasKey(x => new { x.UserId, x.DeviceId, x.TxnId });
+        });
+        model.Entity<KeyBackupVersionRow>(e =>
+        {
+            e.ToTable("key_backup_versions");
+            e.HasKey(x => new { x.UserId, x.Version });
+            e.Property(x => x.Version).ValueGeneratedNever();
+        });
+        model.Entity<KeyBackupSessionRow>(e =>
+        {
+            e.ToTable("key_backup_sessions");
+            e.HasKey(x => new { x.UserId, x.Version, x.RoomId, x.SessionId });
+        });
     }
 
     private static string ToSnakeCase(string name)

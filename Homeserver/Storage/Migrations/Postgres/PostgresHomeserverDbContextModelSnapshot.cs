@@ -73,6 +73,35 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("access_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.CrossSigningKeyRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Usage")
+                        .HasColumnType("text")
+                        .HasColumnName("usage");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("public_key");
+
+                    b.HasKey("UserId", "Usage");
+
+                    b.ToTable("cross_signing_keys", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.CurrentStateRow", b =>
                 {
                     b.Property<string>("RoomId")
@@ -101,6 +130,52 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.HasIndex("Type", "StateKey", "Membership");
 
                     b.ToTable("current_state", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DeviceKeysRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("text")
+                        .HasColumnName("device_id");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("Ed25519Key")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("ed25519_key");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.HasKey("UserId", "DeviceId");
+
+                    b.ToTable("device_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DeviceListChangeRow", b =>
+                {
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Position", "UserId");
+
+                    b.HasIndex("UserId", "Position");
+
+                    b.ToTable("device_list_changes", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DeviceRow", b =>
@@ -296,6 +371,39 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("event_txns", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FallbackKeyRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("text")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("Algorithm")
+                        .HasColumnType("text")
+                        .HasColumnName("algorithm");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key_id");
+
+                    b.Property<bool>("Used")
+                        .HasColumnType("boolean")
+                        .HasColumnName("used");
+
+                    b.HasKey("UserId", "DeviceId", "Algorithm");
+
+                    b.ToTable("fallback_keys", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FilterRow", b =>
                 {
                     b.Property<string>("UserId")
@@ -355,6 +463,107 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("forward_extremities", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.KeyBackupSessionRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("SessionId")
+                        .HasColumnType("text")
+                        .HasColumnName("session_id");
+
+                    b.Property<long>("FirstMessageIndex")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_message_index");
+
+                    b.Property<long>("ForwardedCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("forwarded_count");
+
+                    b.Property<bool>("IsVerified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_verified");
+
+                    b.Property<string>("SessionDataJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("session_data_json");
+
+                    b.HasKey("UserId", "Version", "RoomId", "SessionId");
+
+                    b.ToTable("key_backup_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.KeyBackupVersionRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("algorithm");
+
+                    b.Property<string>("AuthDataJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("auth_data_json");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted");
+
+                    b.Property<long>("Etag")
+                        .HasColumnType("bigint")
+                        .HasColumnName("etag");
+
+                    b.HasKey("UserId", "Version");
+
+                    b.ToTable("key_backup_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.KeySignatureRow", b =>
+                {
+                    b.Property<string>("TargetUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("target_user_id");
+
+                    b.Property<string>("TargetKeyId")
+                        .HasColumnType("text")
+                        .HasColumnName("target_key_id");
+
+                    b.Property<string>("SignerUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("signer_user_id");
+
+                    b.Property<string>("SignerKeyId")
+                        .HasColumnType("text")
+                        .HasColumnName("signer_key_id");
+
+                    b.Property<string>("Signature")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("signature");
+
+                    b.HasKey("TargetUserId", "TargetKeyId", "SignerUserId", "SignerKeyId");
+
+                    b.ToTable("key_signatures", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.MediaRow", b =>
                 {
                     b.Property<string>("MediaId")
@@ -399,6 +608,50 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.HasIndex("UserId", "UnusedExpiresTs");
 
                     b.ToTable("media", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.OneTimeKeyRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("algorithm");
+
+                    b.Property<string>("DeviceId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "DeviceId", "Algorithm", "Id");
+
+                    b.HasIndex("UserId", "DeviceId", "Algorithm", "KeyId")
+                        .IsUnique();
+
+                    b.ToTable("one_time_keys", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ProfileRow", b =>
@@ -588,6 +841,65 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("state_groups", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ToDeviceMessageRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("text")
+                        .HasColumnName("device_id");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    b.Property<string>("ContentJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content_json");
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sender");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.HasKey("UserId", "DeviceId", "Position");
+
+                    b.HasIndex("Position");
+
+                    b.ToTable("to_device_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ToDeviceTxnRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("text")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("TxnId")
+                        .HasColumnType("text")
+                        .HasColumnName("txn_id");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_ts");
+
+                    b.HasKey("UserId", "DeviceId", "TxnId");
+
+                    b.ToTable("to_device_txns", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.UiaSessionRow", b =>

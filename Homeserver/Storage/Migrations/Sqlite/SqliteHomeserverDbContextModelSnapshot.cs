@@ -66,6 +66,35 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("access_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.CrossSigningKeyRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Usage")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("usage");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("json");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("public_key");
+
+                    b.HasKey("UserId", "Usage");
+
+                    b.ToTable("cross_signing_keys", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.CurrentStateRow", b =>
                 {
                     b.Property<string>("RoomId")
@@ -94,6 +123,52 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.HasIndex("Type", "StateKey", "Membership");
 
                     b.ToTable("current_state", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DeviceKeysRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_id");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("Ed25519Key")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ed25519_key");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("json");
+
+                    b.HasKey("UserId", "DeviceId");
+
+                    b.ToTable("device_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DeviceListChangeRow", b =>
+                {
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Position", "UserId");
+
+                    b.HasIndex("UserId", "Position");
+
+                    b.ToTable("device_list_changes", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DeviceRow", b =>
@@ -289,6 +364,39 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("event_txns", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FallbackKeyRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("Algorithm")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("algorithm");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("json");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<bool>("Used")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used");
+
+                    b.HasKey("UserId", "DeviceId", "Algorithm");
+
+                    b.ToTable("fallback_keys", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FilterRow", b =>
                 {
                     b.Property<string>("UserId")
@@ -348,6 +456,107 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("forward_extremities", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.KeyBackupSessionRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("SessionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_id");
+
+                    b.Property<long>("FirstMessageIndex")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_message_index");
+
+                    b.Property<long>("ForwardedCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("forwarded_count");
+
+                    b.Property<bool>("IsVerified")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_verified");
+
+                    b.Property<string>("SessionDataJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_data_json");
+
+                    b.HasKey("UserId", "Version", "RoomId", "SessionId");
+
+                    b.ToTable("key_backup_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.KeyBackupVersionRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("algorithm");
+
+                    b.Property<string>("AuthDataJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("auth_data_json");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
+
+                    b.Property<long>("Etag")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("etag");
+
+                    b.HasKey("UserId", "Version");
+
+                    b.ToTable("key_backup_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.KeySignatureRow", b =>
+                {
+                    b.Property<string>("TargetUserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_user_id");
+
+                    b.Property<string>("TargetKeyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_key_id");
+
+                    b.Property<string>("SignerUserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signer_user_id");
+
+                    b.Property<string>("SignerKeyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signer_key_id");
+
+                    b.Property<string>("Signature")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signature");
+
+                    b.HasKey("TargetUserId", "TargetKeyId", "SignerUserId", "SignerKeyId");
+
+                    b.ToTable("key_signatures", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.MediaRow", b =>
                 {
                     b.Property<string>("MediaId")
@@ -392,6 +601,48 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.HasIndex("UserId", "UnusedExpiresTs");
 
                     b.ToTable("media", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.OneTimeKeyRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("algorithm");
+
+                    b.Property<string>("DeviceId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("json");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "DeviceId", "Algorithm", "Id");
+
+                    b.HasIndex("UserId", "DeviceId", "Algorithm", "KeyId")
+                        .IsUnique();
+
+                    b.ToTable("one_time_keys", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ProfileRow", b =>
@@ -579,6 +830,65 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("state_groups", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ToDeviceMessageRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_id");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<string>("ContentJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_json");
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sender");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.HasKey("UserId", "DeviceId", "Position");
+
+                    b.HasIndex("Position");
+
+                    b.ToTable("to_device_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ToDeviceTxnRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("TxnId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("txn_id");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_ts");
+
+                    b.HasKey("UserId", "DeviceId", "TxnId");
+
+                    b.ToTable("to_device_txns", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.UiaSessionRow", b =>
