@@ -106,6 +106,7 @@ public static partial class HomeserverApp
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        logging.AddFilter("Quartz", LogLevel.Warning);
         foreach (var (category, level) in config.Levels) logging.AddFilter(category, level);
     }
 

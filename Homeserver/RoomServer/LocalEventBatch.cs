@@ -13,7 +13,7 @@ namespace Messenger.Homeserver.RoomServer;
 /// ones (prev_events = forward extremities, auth_events chosen per room version, depth), signs it, and authorises
 /// it against the state before it. Nothing is stored here; the batch is persisted in one transaction afterwards.
 /// </summary>
-public sealed class LocalEventBatch(RoomSnapshot start, Func<string, CancellationToken, Task<Pdu>> loadEvent, string serverName, ServerSigningKey key, TimeProvider time)
+public sealed class LocalEventBatch(RoomSnapshot start, Func<string, CancellationToken, Task<Pdu>> loadEvent, string serverName, ServerSigningKey key, TimeProvider time, long earliestTs = 0)
 {
     /// <summary>Spec limit on prev_events is 20; like Synapse we cite at most 10 extremities.</summary>
     private const int MaxPrevEvents = 10;
@@ -52,7 +52,7 @@ public sealed class LocalEventBatch(RoomSnapshot start, Func<string, Cancellatio
             PrevEvents = [.. prev],
             AuthEvents = authEvents.Select(e => e.EventId).ToList(),
             Depth = Math.Min(room.MaxDepth + 1, (1L << 53) - 1),
-            OriginServerTs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            OriginServerTs = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), earliestTs),
             Redacts = request.Redacts,
             EventIdOpaquePart = version.EventIdInEvent ? UnpaddedBase64.EncodeUrlSafe(RandomNumberGenerator.GetBytes(12)) : null,
         };

@@ -73,6 +73,14 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
         var batch = NewBatch(new RoomSnapshot(roomId, version, ImmutableDictionary<StateKey, string>.Empty, [], 0, 0));
         await build(batch);
         roomId = batch.Working.RoomId;
+        // v12: the same user creating the same room in the same millisecond makes the same create event, hence the
+        // same room id. Build again a millisecond later rather than fail on the existing room.
+        for (var attempt = 0; version.RoomIdFromCreateEvent && attempt < 5 && await rooms.FindRoomAsync(roomId, ct) is not null; attempt++)
+        {
+            batch = NewBatch(new RoomSnapshot("", version, ImmutableDictionary<StateKey, string>.Empty, [], 0, 0), batch.Events[0].Pdu.OriginServerTs + 1);
+            await build(batch);
+            roomId = batch.Working.RoomId;
+        }
 
         using var held = await context.Locks.AcquireAsync(roomId, ct);
         var row = new RoomRow { RoomId = roomId, RoomVersion = version.Id, Creator = creator, CreatedTs = context.Time.GetUtcNow().ToUnixTimeMilliseconds(), IsPublic = isPublic };
@@ -80,8 +88,8 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
         return roomId;
     }
 
-    private LocalEventBatch NewBatch(RoomSnapshot snapshot) =>
-        new(snapshot, (id, ct) => LoadEventAsync(id, snapshot.Version, ct), context.ServerName, context.SigningKey, context.Time);
+    private LocalEventBatch NewBatch(RoomSnapshot snapshot, long earliestTs = 0) =>
+        new(snapshot, (id, ct) => LoadEventAsync(id, snapshot.Version, ct), context.ServerName, context.SigningKey, context.Time, earliestTs);
 
     private async Task PersistAsync(LocalEventBatch batch, RoomRow? newRoom, CancellationToken ct)
     {

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Messenger.Federation.Protocol.Events;
 using Messenger.Homeserver.Auth;
+using Messenger.Homeserver.ClientApi.Filters;
+using Messenger.Homeserver.Storage.Rows;
 using Messenger.Homeserver.Errors;
 using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage;
@@ -45,7 +47,7 @@ public sealed class RoomHistoryService(RoomStore rooms, RoomAccess access, Clien
     /// GET /rooms/{roomId}/messages: a page of history from <c>from</c> (default: the newest end going backwards, the
     /// oldest going forwards) up to <c>to</c>. <c>end</c> is left out when there is nothing further.
     /// </summary>
-    public async Task<JsonObject> MessagesAsync(Requester requester, string roomId, string? from, string? to, string? dir, int? limit, CancellationToken ct)
+    public async Task<JsonObject> MessagesAsync(Requester requester, string roomId, string? from, string? to, string? dir, int? limit, CancellationToken ct, string? filter = null)
     {
         var snapshot = await access.RequireJoinedAsync(roomId, requester.UserId, ct);
         var backwards = dir switch
@@ -66,16 +68,9 @@ public sealed class RoomHistoryService(RoomStore rooms, RoomAccess access, Clien
             stop = parsed;
         }
 
+        var eventFilter = ParseFilter(filter);
         var upTo = positions.Current;
-        var rows = start.StreamOnly
-            ? await rooms.PageByStreamAsync(roomId, start.Stream, backwards, size, upTo, ct)
-            : await rooms.PageAsync(roomId, start.Depth, start.Stream, backwards, size, upTo, ct);
-        if (stop is { } bound)
-        {
-            rows = rows.TakeWhile(r => backwards
-                ? (r.Depth, r.StreamOrdering).CompareTo((bound.Depth, bound.Stream)) >= 0
-                : (r.Depth, r.StreamOrdering).CompareTo((bound.Depth, bound.Stream)) < 0).ToList();
-        }
+        var (rows, last, more) = await FilteredPageAsync(roomId, start, stop, backwards, size, eventFilter, upTo, ct);
 
         var chunk = await formatter.FormatAsync(rows, snapshot.Version, requester.UserId, requester.DeviceId, ct);
         var response = new JsonObject
@@ -83,11 +78,69 @@ public sealed class RoomHistoryService(RoomStore rooms, RoomAccess access, Clien
             ["start"] = from ?? start.ToString(),
             ["chunk"] = new JsonArray(chunk.ToArray<JsonNode>()),
         };
-        if (rows.Count == size && size > 0)
+        if (more && last is { } end) response["end"] = end.ToString();
+        if (eventFilter.LazyLoadMembers && rows.Count > 0)
         {
-            var last = rows[^1];
-            response["end"] = new PaginationToken(last.Depth, last.StreamOrdering).ToString();
+            // "Lazy-loading room members": the member events of the chunk's senders, as they are now.
+            var senders = rows.Select(r => r.Sender).ToHashSet(StringComparer.Ordinal);
+            var memberIds = snapshot.State.Where(kv => kv.Key.Type == EventTypes.Member && senders.Contains(kv.Key.Key)).Select(kv => kv.Value).ToList();
+            var members = await formatter.FormatAsync(await rooms.EventRowsAsync(memberIds, ct), snapshot.Version, requester.UserId, requester.DeviceId, ct);
+            response["state"] = new JsonArray(members.ToArray<JsonNode>());
         }
         return response;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="size"/> events passing the filter, walking from <paramref name="start"/> towards <paramref name="stop"/>;
+    /// the position of the last event looked at, and whether the walk could go on.
+    /// </summary>
+    private async Task<(List<EventRow> Rows, PaginationToken? Last, bool More)> FilteredPageAsync(
+        string roomId, PaginationToken start, PaginationToken? stop, bool backwards, int size, RoomEventFilter filter, long upTo, CancellationToken ct)
+    {
+        var picked = new List<EventRow>();
+        PaginationToken? last = null;
+        var cursor = start;
+        var more = true;
+        while (picked.Count < size && more)
+        {
+            var want = filter.IsOpen ? size - picked.Count : Math.Max(size, 100);
+            var page = cursor.StreamOnly
+                ? await rooms.PageByStreamAsync(roomId, cursor.Stream, backwards, want, upTo, ct)
+                : await rooms.PageAsync(roomId, cursor.Depth, cursor.Stream, backwards, want, upTo, ct);
+            more = page.Count == want;
+            foreach (var row in page)
+            {
+                var position = new PaginationToken(row.Depth, row.StreamOrdering);
+                if (stop is { } bound && (backwards
+                        ? (row.Depth, row.StreamOrdering).CompareTo((bound.Depth, bound.Stream)) < 0
+                        : (row.Depth, row.StreamOrdering).CompareTo((bound.Depth, bound.Stream)) >= 0))
+                {
+                    more = false;
+                    break;
+                }
+                last = position;
+                if (filter.IsOpen || filter.Allows(row.Type, row.Sender, JsonNode.Parse(row.Json)?["content"] as JsonObject)) picked.Add(row);
+                if (picked.Count == size)
+                {
+                    more = more || row != page[^1];
+                    break;
+                }
+            }
+            if (last is { } next) cursor = next;
+        }
+        return (picked, last, more && size > 0);
+    }
+
+    private static RoomEventFilter ParseFilter(string? filter)
+    {
+        if (string.IsNullOrEmpty(filter)) return RoomEventFilter.All;
+        try
+        {
+            return RoomEventFilter.Parse(JsonNode.Parse(filter), "filter");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw MatrixError.InvalidParam("filter is not valid JSON");
+        }
     }
 }

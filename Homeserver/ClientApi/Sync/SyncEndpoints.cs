@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Messenger.Homeserver.Auth;
+using Messenger.Homeserver.ClientApi.Filters;
 using Messenger.Homeserver.Errors;
 using Messenger.Homeserver.Http;
 using Messenger.Homeserver.Storage;
@@ -25,7 +26,7 @@ public static class SyncEndpoints
                 token = parsed;
             }
             var wait = TimeSpan.FromMilliseconds(Math.Clamp(timeout ?? 0, 0, (long)MaxTimeout.TotalMilliseconds));
-            var syncFilter = SyncFilter.From(await ResolveFilterAsync(filter, requester, filters, http.RequestAborted));
+            var syncFilter = SyncFilterDefinition.Parse(await ResolveFilterAsync(filter, requester, filters, http.RequestAborted));
             return MatrixJson.Ok(await sync.SyncAsync(requester, new SyncRequest(token, wait, full_state == true, syncFilter), http.RequestAborted));
         });
 
@@ -33,6 +34,7 @@ public static class SyncEndpoints
         {
             if (userId != requester.UserId) throw MatrixError.Forbidden("Cannot create filters for other users");
             var filter = await MatrixJson.ReadObjectAsync(http);
+            SyncFilterDefinition.Parse(filter); // refuse a malformed filter now, not at every sync that names it
             var id = await filters.AddAsync(userId, filter.ToJsonString(), http.RequestAborted);
             return MatrixJson.Ok(new { filter_id = id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         });

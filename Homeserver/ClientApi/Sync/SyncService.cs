@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Messenger.Federation.Protocol.Events;
 using Messenger.Homeserver.Auth;
+using Messenger.Homeserver.ClientApi.Filters;
 using Messenger.Homeserver.ClientApi.Rooms;
 using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage;
@@ -48,6 +49,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
             ? (await rooms.MembershipChangesAsync(requester.UserId, s, upTo, ct)).GroupBy(e => e.RoomId).ToDictionary(g => g.Key, g => g.Last())
             : [];
 
+        memberships = memberships.Where(m => request.Filter.AllowsRoom(m.RoomId)).ToList();
         var joinedRooms = memberships.Where(m => m.Membership == Membership.Join).Select(m => m.RoomId).ToList();
         var active = since is { } from && !request.FullState
             ? (await rooms.RoomsWithEventsAsync(joinedRooms, from, upTo, ct)).ToHashSet()
@@ -93,7 +95,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
     /// everything at the timeline's start when <paramref name="since"/> is null (initial sync, or just joined),
     /// otherwise only what changed between since and the timeline's start (nothing unless the timeline is limited).
     /// </summary>
-    private async Task<JsonObject> JoinedRoomAsync(Requester requester, string roomId, long? since, long upTo, SyncFilter filter, CancellationToken ct)
+    private async Task<JsonObject> JoinedRoomAsync(Requester requester, string roomId, long? since, long upTo, SyncFilterDefinition filter, CancellationToken ct)
     {
         var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw new InvalidOperationException($"joined room {roomId} unknown");
         var (timeline, state) = await TimelineAndStateAsync(requester, roomId, since, upTo, filter, snapshot, ct);
@@ -118,7 +120,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         };
     }
 
-    private async Task<JsonObject> LeftRoomAsync(Requester requester, string roomId, long? since, long leftAt, SyncFilter filter, CancellationToken ct)
+    private async Task<JsonObject> LeftRoomAsync(Requester requester, string roomId, long? since, long leftAt, SyncFilterDefinition filter, CancellationToken ct)
     {
         var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw new InvalidOperationException($"left room {roomId} unknown");
         var (timeline, state) = await TimelineAndStateAsync(requester, roomId, since, leftAt, filter, snapshot, ct);
@@ -131,33 +133,72 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
     }
 
     private async Task<(JsonObject Timeline, JsonArray State)> TimelineAndStateAsync(
-        Requester requester, string roomId, long? since, long upTo, SyncFilter filter, RoomSnapshot snapshot, CancellationToken ct)
+        Requester requester, string roomId, long? since, long upTo, SyncFilterDefinition filter, RoomSnapshot snapshot, CancellationToken ct)
     {
-        var newest = await rooms.RecentAsync(roomId, since ?? 0, upTo, filter.TimelineLimit + 1, ct);
-        var limited = newest.Count > filter.TimelineLimit;
-        var rows = newest.Take(filter.TimelineLimit).Reverse().ToList();
+        var limit = filter.TimelineLimit;
+        var (rows, limited) = await TimelineRowsAsync(roomId, since ?? 0, upTo, limit, filter.Timeline, ct);
         var events = await formatter.FormatAsync(rows, snapshot.Version, requester.UserId, requester.DeviceId, ct);
 
-        var timeline = new JsonObject { ["events"] = new JsonArray(events.ToArray<JsonNode>()), ["limited"] = limited || (since is null && rows.Count > 0 && HasOlder(rows)) };
-        if (rows.Count > 0) timeline["prev_batch"] = new PaginationToken(rows[0].Depth, rows[0].StreamOrdering).ToString();
-        else timeline["prev_batch"] = new SyncToken(upTo).ToString();
+        var timeline = new JsonObject
+        {
+            ["events"] = Project(events, filter),
+            ["limited"] = limited || (since is null && rows.Count > 0 && HasOlder(rows)),
+            ["prev_batch"] = rows.Count > 0 ? new PaginationToken(rows[0].Depth, rows[0].StreamOrdering).ToString() : new SyncToken(upTo).ToString(),
+        };
 
         // State before the timeline that the client does not have yet.
         var startGroup = rows.Count > 0 ? rows[0].StateGroupBefore : await rooms.StateGroupAtAsync(roomId, upTo, ct);
         var atStart = await rooms.StateGroupAsync(startGroup, ct);
-        IEnumerable<string> missing;
-        if (since is null) missing = atStart.Values;
+        IEnumerable<KeyValuePair<StateKey, string>> missing;
+        if (since is null) missing = atStart;
         else if (!limited) missing = [];
         else
         {
             var known = await rooms.StateGroupAsync(await rooms.StateGroupAtAsync(roomId, since.Value, ct), ct);
-            missing = atStart.Where(kv => !known.TryGetValue(kv.Key, out var id) || id != kv.Value).Select(kv => kv.Value);
+            missing = atStart.Where(kv => !known.TryGetValue(kv.Key, out var id) || id != kv.Value);
+        }
+        if (filter.LazyLoadMembers)
+        {
+            // "Lazy-loading room members": only the members the timeline needs (its senders, and the user), but those
+            // always, since which ones the client already has is not tracked (redundant members are allowed).
+            var needed = rows.Select(r => r.Sender).Append(requester.UserId).ToHashSet(StringComparer.Ordinal);
+            missing = missing.Where(kv => kv.Key.Type != EventTypes.Member)
+                .Concat(atStart.Where(kv => kv.Key.Type == EventTypes.Member && needed.Contains(kv.Key.Key)));
         }
         var inTimeline = rows.Select(r => r.EventId).ToHashSet();
-        var stateRows = await rooms.EventRowsAsync(missing.Where(id => !inTimeline.Contains(id)).ToList(), ct);
-        var state = await formatter.FormatAsync(stateRows.OrderBy(r => r.StreamOrdering).ToList(), snapshot.Version, requester.UserId, requester.DeviceId, ct);
-        return (timeline, new JsonArray(state.ToArray<JsonNode>()));
+        var stateRows = (await rooms.EventRowsAsync(missing.Select(kv => kv.Value).Where(id => !inTimeline.Contains(id)).Distinct().ToList(), ct))
+            .Where(r => filter.State.Allows(r.Type, r.Sender, null)).OrderBy(r => r.StreamOrdering).ToList();
+        var state = await formatter.FormatAsync(stateRows, snapshot.Version, requester.UserId, requester.DeviceId, ct);
+        return (timeline, Project(state, filter));
     }
+
+    /// <summary>
+    /// The newest <paramref name="limit"/> events of the window that pass the timeline filter, oldest first, and whether
+    /// more passing events were left out (limited). An open filter needs one query; a selective one reads back in pages.
+    /// </summary>
+    private async Task<(List<EventRow> Rows, bool Limited)> TimelineRowsAsync(string roomId, long after, long upTo, int limit, RoomEventFilter filter, CancellationToken ct)
+    {
+        const int Page = 200;
+        var picked = new List<EventRow>();
+        var before = upTo;
+        while (picked.Count <= limit)
+        {
+            var requested = filter.IsOpen ? limit + 1 - picked.Count : Page;
+            var page = await rooms.RecentAsync(roomId, after, before, requested, ct);
+            picked.AddRange(filter.IsOpen ? page : page.Where(r => filter.Allows(r.Type, r.Sender, ContentOf(r))));
+            if (page.Count < requested) break;
+            before = page[^1].StreamOrdering - 1;
+        }
+        var limited = picked.Count > limit;
+        var rows = picked.Take(limit).ToList();
+        rows.Reverse();
+        return (rows, limited);
+    }
+
+    private static JsonObject? ContentOf(EventRow row) => JsonNode.Parse(row.Json)?["content"] as JsonObject;
+
+    private static JsonArray Project(List<JsonObject> events, SyncFilterDefinition filter) =>
+        new(events.Select(e => (JsonNode)EventFieldsProjection.Apply(e, filter.EventFields)).ToArray());
 
     /// <summary>Whether the timeline's first event is not the room's first (an initial sync then says limited).</summary>
     private static bool HasOlder(List<EventRow> rows) => rows[0].Type != EventTypes.Create;
