@@ -31,6 +31,7 @@ public sealed record MatrixErrorCode(string Code, int DefaultStatus)
     public static readonly MatrixErrorCode ThreepidDenied = new("M_THREEPID_DENIED", 403);
     public static readonly MatrixErrorCode CannotOverwriteMedia = new("M_CANNOT_OVERWRITE_MEDIA", 409);
     public static readonly MatrixErrorCode NotYetUploaded = new("M_NOT_YET_UPLOADED", 504);
+    public static readonly MatrixErrorCode DuplicateAnnotation = new("M_DUPLICATE_ANNOTATION", 400);
 
     public override string ToString() => Code;
 }

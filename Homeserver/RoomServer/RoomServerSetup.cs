@@ -37,6 +37,7 @@ public static class RoomServerSetup
         services.AddScoped<RoomHistoryService>();
         services.AddScoped<RelationsService>();
         services.AddScoped<ThreadsService>();
+        services.AddScoped<RelationSendRules>();
         services.AddScoped<EventContextService>();
         services.AddScoped<SyncService>();
         return services;

@@ -84,6 +84,12 @@ public sealed class RelationsStore(HomeserverDbContext db)
                 && c.Sender == sender && c.Type == type && c.StateKey == null)
             .ToListAsync(ct);
 
+    /// <summary>The JSON of a user's live annotations of one event with one event type (to refuse a duplicate key).</summary>
+    public Task<List<string>> AnnotationsBySenderAsync(string parentId, string sender, string type, CancellationToken ct) =>
+        db.Events.TagWith("RelationsStore.AnnotationsBySender").AsNoTracking()
+            .Where(e => e.RelatesToId == parentId && e.RelType == EventRelation.Annotation && e.RedactedBy == null && e.Sender == sender && e.Type == type)
+            .Select(e => e.Json).ToListAsync(ct);
+
     /// <summary>(parent, child) of the live <c>m.reference</c> children of <paramref name="parentIds"/>, oldest first.</summary>
     public Task<List<(string ParentId, string EventId)>> ReferencesAsync(IReadOnlyCollection<string> parentIds, CancellationToken ct) =>
         db.Events.TagWith("RelationsStore.References").AsNoTracking()

@@ -9,12 +9,15 @@ using Messenger.Homeserver.Storage;
 namespace Messenger.Homeserver.ClientApi.Rooms;
 
 /// <summary>"Sending events to a room", "Redactions", and reading single events and state ("Getting events for a room").</summary>
-public sealed class RoomEventsService(RoomEventPipeline pipeline, RoomStore rooms, RoomAccess access, ClientEventFormatter formatter)
+public sealed class RoomEventsService(RoomEventPipeline pipeline, RoomStore rooms, RoomAccess access, ClientEventFormatter formatter, RelationSendRules relationRules)
 {
     /// <summary>PUT /rooms/{roomId}/send/{eventType}/{txnId}: a message event; the same txn id from the same device returns the same event.</summary>
     public async Task<string> SendMessageAsync(Requester requester, string roomId, string type, string txnId, JsonObject content, CancellationToken ct)
     {
         if (await pipeline.SnapshotAsync(roomId, ct) is null) throw MatrixError.NotFound("Unknown room");
+        // A retried transaction returns its event before the relation rules could call the retry a duplicate.
+        if (await rooms.TxnEventAsync(requester.UserId, requester.DeviceId, txnId, ct) is { } earlier) return earlier;
+        await relationRules.CheckAsync(roomId, requester.UserId, type, content, ct);
         return await pipeline.SendAsync(roomId, new LocalEvent(requester.UserId, type, content) { TxnId = txnId, DeviceId = requester.DeviceId }, ct);
     }
 

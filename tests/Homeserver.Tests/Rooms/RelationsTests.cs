@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Messenger.Homeserver.Storage;
 using Messenger.Homeserver.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -132,11 +133,43 @@ public abstract class RelationsTests(ServerFixture server)
     {
         var (alice, _, roomId) = await RoomWithTwoAsync();
         var root = await Http.SendTextAsync(alice, roomId, "root");
-        await Http.SendEventAsync(alice, roomId, "m.room.message", new() { ["body"] = "no rel_type", ["m.relates_to"] = new System.Text.Json.Nodes.JsonObject { ["event_id"] = root } });
-        await Http.SendEventAsync(alice, roomId, "m.room.message", new() { ["body"] = "bad id", ["m.relates_to"] = new System.Text.Json.Nodes.JsonObject { ["rel_type"] = "m.reference", ["event_id"] = 42 } });
+        await Http.SendEventAsync(alice, roomId, "m.room.message", new() { ["body"] = "no rel_type", ["m.relates_to"] = new JsonObject { ["event_id"] = root } });
+        await Http.SendEventAsync(alice, roomId, "m.room.message", new() { ["body"] = "bad id", ["m.relates_to"] = new JsonObject { ["rel_type"] = "m.reference", ["event_id"] = 42 } });
 
         var relations = (await Http.RelationsAsync(alice, roomId, root)).AssertOk();
         Assert.Empty(relations.Body["chunk"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Thread_cannot_start_from_an_event_with_a_relation()
+    {
+        var (alice, bob, roomId) = await RoomWithTwoAsync();
+        var root = await Http.SendTextAsync(alice, roomId, "root");
+        var reply = await Http.SendRelatedTextAsync(bob, roomId, "reply", "m.thread", root);
+
+        var nested = await Http.SendMatrixAsync(HttpMethod.Put, $"{MatrixTestClient.V3}/rooms/{Uri.EscapeDataString(roomId)}/send/m.room.message/nested",
+            new JsonObject { ["body"] = "thread in a thread", ["m.relates_to"] = new JsonObject { ["rel_type"] = "m.thread", ["event_id"] = reply } }, alice.AccessToken);
+        nested.AssertError(400, "M_UNKNOWN");
+        // Replying in the same thread is fine.
+        await Http.SendRelatedTextAsync(alice, roomId, "second reply", "m.thread", root);
+    }
+
+    [Fact]
+    public async Task Same_annotation_twice_is_M_DUPLICATE_ANNOTATION_unless_redacted_and_a_retried_transaction_is_not_a_duplicate()
+    {
+        var (alice, bob, roomId) = await RoomWithTwoAsync();
+        var target = await Http.SendTextAsync(alice, roomId, "react to me");
+        var reaction = new JsonObject { ["m.relates_to"] = new JsonObject { ["rel_type"] = "m.annotation", ["event_id"] = target, ["key"] = "👍" } };
+        var path = $"{MatrixTestClient.V3}/rooms/{Uri.EscapeDataString(roomId)}/send/m.reaction/";
+
+        var first = (await Http.SendMatrixAsync(HttpMethod.Put, path + "r1", reaction, bob.AccessToken)).AssertOk().String("event_id");
+        Assert.Equal(first, (await Http.SendMatrixAsync(HttpMethod.Put, path + "r1", reaction, bob.AccessToken)).AssertOk().String("event_id"));
+        (await Http.SendMatrixAsync(HttpMethod.Put, path + "r2", reaction, bob.AccessToken)).AssertError(400, "M_DUPLICATE_ANNOTATION");
+        await Http.SendReactionAsync(alice, roomId, target, "👍");  // another user
+        await Http.SendReactionAsync(bob, roomId, target, "👎");    // another key
+
+        await Http.RedactAsync(bob, roomId, first);
+        (await Http.SendMatrixAsync(HttpMethod.Put, path + "r3", reaction, bob.AccessToken)).AssertOk();
     }
 
     [Fact]
