@@ -252,6 +252,7 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
         {
             e.ToTable("to_device_txns");
             e.HasKey(x => new { x.UserId, x.DeviceId, x.TxnId });
+            e.HasIndex(x => x.Position);
         });
         model.Entity<KeyBackupVersionRow>(e =>
         {

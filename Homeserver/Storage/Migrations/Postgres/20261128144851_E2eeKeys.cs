@@ -158,7 +158,8 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     user_id = table.Column<string>(type: "text", nullable: false),
                     device_id = table.Column<string>(type: "text", nullable: false),
                     txn_id = table.Column<string>(type: "text", nullable: false),
-                    created_ts = table.Column<long>(type: "bigint", nullable: false)
+                    created_ts = table.Column<long>(type: "bigint", nullable: false),
+                    position = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -184,6 +185,11 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "IX_to_device_messages_position",
                 table: "to_device_messages",
+                column: "position");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_to_device_txns_position",
+                table: "to_device_txns",
                 column: "position");
         }
 

@@ -897,7 +897,13 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("created_ts");
 
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
                     b.HasKey("UserId", "DeviceId", "TxnId");
+
+                    b.HasIndex("Position");
 
                     b.ToTable("to_device_txns", (string)null);
                 });

@@ -157,7 +157,8 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     user_id = table.Column<string>(type: "TEXT", nullable: false),
                     device_id = table.Column<string>(type: "TEXT", nullable: false),
                     txn_id = table.Column<string>(type: "TEXT", nullable: false),
-                    created_ts = table.Column<long>(type: "INTEGER", nullable: false)
+                    created_ts = table.Column<long>(type: "INTEGER", nullable: false),
+                    position = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -183,6 +184,11 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "IX_to_device_messages_position",
                 table: "to_device_messages",
+                column: "position");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_to_device_txns_position",
+                table: "to_device_txns",
                 column: "position");
         }
 

@@ -886,7 +886,13 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_ts");
 
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
                     b.HasKey("UserId", "DeviceId", "TxnId");
+
+                    b.HasIndex("Position");
 
                     b.ToTable("to_device_txns", (string)null);
                 });
