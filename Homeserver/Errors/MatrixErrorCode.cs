@@ -32,6 +32,9 @@ public sealed record MatrixErrorCode(string Code, int DefaultStatus)
     public static readonly MatrixErrorCode CannotOverwriteMedia = new("M_CANNOT_OVERWRITE_MEDIA", 409);
     public static readonly MatrixErrorCode NotYetUploaded = new("M_NOT_YET_UPLOADED", 504);
     public static readonly MatrixErrorCode DuplicateAnnotation = new("M_DUPLICATE_ANNOTATION", 400);
+    public static readonly MatrixErrorCode RoomInUse = new("M_ROOM_IN_USE", 400);
+    public static readonly MatrixErrorCode BadAlias = new("M_BAD_ALIAS", 400);
+    public static readonly MatrixErrorCode UnableToGrantJoin = new("M_UNABLE_TO_GRANT_JOIN", 400);
 
     public override string ToString() => Code;
 }

@@ -40,6 +40,7 @@ public static class RoomServerSetup
         services.AddScoped<RelationSendRules>();
         services.AddScoped<EventContextService>();
         services.AddScoped<SyncService>();
+        services.AddRoomLifecycle();
         return services;
     }
 

@@ -9,20 +9,40 @@ using Messenger.Homeserver.Storage;
 namespace Messenger.Homeserver.ClientApi.Rooms;
 
 /// <summary>
-/// "Room membership": join, invite, leave, kick, ban, unban. Each is one membership event through the event path;
-/// the auth rules decide what is allowed (a refusal is <c>M_FORBIDDEN</c> with the rule's reason).
+/// "Room membership": join, knock, invite, leave, kick, ban, unban. Each is one membership event through the event
+/// path; the auth rules decide what is allowed (a refusal is <c>M_FORBIDDEN</c> with the rule's reason).
 /// Joining rooms this server does not know needs federation (issue #7) and is <c>M_NOT_FOUND</c> until then.
 /// </summary>
-public sealed class MembershipService(RoomEventPipeline pipeline, RoomStore rooms, MemberProfiles profiles)
+public sealed class MembershipService(RoomEventPipeline pipeline, RoomStore rooms, MemberProfiles profiles, AliasService aliases, JoinAuthoriser joinAuthoriser)
 {
+    /// <summary>
+    /// POST /join/{roomIdOrAlias} and /rooms/{roomId}/join. A user already joined gets the room id back; one without an
+    /// invite joining a restricted room gets <c>join_authorised_via_users_server</c> ("Restricted rooms").
+    /// </summary>
     public async Task<string> JoinAsync(Requester requester, string roomIdOrAlias, string? reason, CancellationToken ct)
     {
-        if (roomIdOrAlias.StartsWith('#')) throw MatrixError.NotFound("Room alias not found");
-        var roomId = roomIdOrAlias;
-        if (await pipeline.SnapshotAsync(roomId, ct) is null) throw MatrixError.NotFound("No known servers for this room");
-        if (await rooms.MembershipAsync(roomId, requester.UserId, ct) == Membership.Join) return roomId;
+        var roomId = await aliases.RoomIdOfAsync(roomIdOrAlias, ct);
+        var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw MatrixError.NotFound("No known servers for this room");
+        var membership = await rooms.MembershipAsync(roomId, requester.UserId, ct);
+        if (membership == Membership.Join) return roomId;
         var content = await profiles.MembershipContentAsync(requester.UserId, Membership.Join, ct);
         WithReason(content, reason);
+        if (membership is not (Membership.Invite or Membership.Ban) && await joinAuthoriser.AuthoriserAsync(snapshot, requester.UserId, ct) is { } authoriser)
+            content["join_authorised_via_users_server"] = authoriser;
+        await pipeline.SendAsync(roomId, new LocalEvent(requester.UserId, EventTypes.Member, content, StateKey: requester.UserId), ct);
+        return roomId;
+    }
+
+    /// <summary>
+    /// POST /knock/{roomIdOrAlias} ("Knocking on rooms"): asks for an invite. The auth rules admit it only in rooms of
+    /// version 7+ whose join rule is <c>knock</c> (or <c>knock_restricted</c>, v10+), and not from a user who is joined,
+    /// invited or banned; any refusal is 403 <c>M_FORBIDDEN</c>.
+    /// </summary>
+    public async Task<string> KnockAsync(Requester requester, string roomIdOrAlias, string? reason, CancellationToken ct)
+    {
+        var roomId = await aliases.RoomIdOfAsync(roomIdOrAlias, ct);
+        if (await pipeline.SnapshotAsync(roomId, ct) is null) throw MatrixError.NotFound("No known servers for this room");
+        var content = WithReason(await profiles.MembershipContentAsync(requester.UserId, Membership.Knock, ct), reason);
         await pipeline.SendAsync(roomId, new LocalEvent(requester.UserId, EventTypes.Member, content, StateKey: requester.UserId), ct);
         return roomId;
     }

@@ -6,6 +6,7 @@ using Messenger.Homeserver.Auth;
 using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Errors;
 using Messenger.Homeserver.RoomServer;
+using Microsoft.EntityFrameworkCore;
 
 namespace Messenger.Homeserver.ClientApi.Rooms;
 
@@ -14,7 +15,7 @@ namespace Messenger.Homeserver.ClientApi.Rooms;
 /// spec's order — create, creator's join, power levels, canonical alias, preset state, initial_state, name, topic,
 /// invites — and persists them in one transaction. A rejected event rejects the whole room.
 /// </summary>
-public sealed class RoomCreationService(RoomEventPipeline pipeline, MemberProfiles profiles, HomeserverConfig config)
+public sealed class RoomCreationService(RoomEventPipeline pipeline, MemberProfiles profiles, HomeserverConfig config, AliasService aliases)
 {
     public async Task<string> CreateAsync(Requester requester, CreateRoomRequest request, CancellationToken ct)
     {
@@ -25,8 +26,8 @@ public sealed class RoomCreationService(RoomEventPipeline pipeline, MemberProfil
         if (visibility is not ("public" or "private")) throw MatrixError.InvalidParam("visibility must be 'public' or 'private'");
         var preset = request.Preset ?? (visibility == "public" ? RoomPresets.PublicChat : RoomPresets.PrivateChat);
         if (!RoomPresets.IsKnown(preset)) throw MatrixError.InvalidParam($"Unknown preset '{preset}'");
-        if (request.RoomAliasName is not null)
-            throw MatrixError.BadRequest("Room aliases are not supported by this server yet; create the room without room_alias_name");
+        // The alias is checked before anything is built, and saved in the room's own transaction below.
+        var alias = request.RoomAliasName is { } aliasName ? await aliases.NewRoomAliasAsync(aliasName, ct) : null;
         if (request.Invite3pid is { Count: > 0 })
             throw MatrixError.BadRequest("Third-party invites are not supported by this server yet");
 
@@ -62,6 +63,11 @@ public sealed class RoomCreationService(RoomEventPipeline pipeline, MemberProfil
                 await batch.AddAsync(new LocalEvent(sender, EventTypes.Create, creation, StateKey: ""), ct);
                 await batch.AddAsync(new LocalEvent(sender, EventTypes.Member, join, StateKey: sender), ct);
                 await batch.AddAsync(new LocalEvent(sender, EventTypes.PowerLevels, powerLevels, StateKey: ""), ct);
+                if (alias is not null)
+                {
+                    aliases.StageNewRoomAlias(alias, batch.Working.RoomId, sender);
+                    await batch.AddAsync(new LocalEvent(sender, EventTypes.CanonicalAlias, new JsonObject { ["alias"] = alias }, StateKey: ""), ct);
+                }
                 foreach (var (type, content) in RoomPresets.StateEvents(preset))
                 {
                     if (!initialState.Any(s => s.Type == type && s.StateKey == "")) await batch.AddAsync(new LocalEvent(sender, type, content, StateKey: ""), ct);
@@ -76,6 +82,12 @@ public sealed class RoomCreationService(RoomEventPipeline pipeline, MemberProfil
                     await batch.AddAsync(new LocalEvent(sender, EventTypes.Member, invite, StateKey: invitee), ct);
                 }
             }, ct);
+        }
+        catch (DbUpdateException) when (alias is not null)
+        {
+            // Another request took the alias between our check and our commit; the room was not created.
+            if (await aliases.ResolveAsync(alias, ct) is not null) throw AliasService.RoomAliasInUse(alias);
+            throw;
         }
         catch (EventRejectedException e)
         {

@@ -9,7 +9,7 @@ using Messenger.Homeserver.Storage;
 namespace Messenger.Homeserver.ClientApi.Rooms;
 
 /// <summary>"Sending events to a room", "Redactions", and reading single events and state ("Getting events for a room").</summary>
-public sealed class RoomEventsService(RoomEventPipeline pipeline, RoomStore rooms, RoomAccess access, ClientEventFormatter formatter, RelationSendRules relationRules)
+public sealed class RoomEventsService(RoomEventPipeline pipeline, RoomStore rooms, RoomAccess access, ClientEventFormatter formatter, CanonicalAliasValidator canonicalAliases, RelationSendRules relationRules)
 {
     /// <summary>PUT /rooms/{roomId}/send/{eventType}/{txnId}: a message event; the same txn id from the same device returns the same event.</summary>
     public async Task<string> SendMessageAsync(Requester requester, string roomId, string type, string txnId, JsonObject content, CancellationToken ct)
@@ -34,6 +34,7 @@ public sealed class RoomEventsService(RoomEventPipeline pipeline, RoomStore room
             var current = await pipeline.LoadEventAsync(currentId, snapshot.Version, ct);
             if (current.Sender == requester.UserId && JsonNode.DeepEquals(current.Content, content)) return currentId;
         }
+        if (type == EventTypes.CanonicalAlias && stateKey == "") await canonicalAliases.ValidateAsync(snapshot, content, ct);
         return await pipeline.SendAsync(roomId, new LocalEvent(requester.UserId, type, content, StateKey: stateKey) { DeviceId = requester.DeviceId }, ct);
     }
 

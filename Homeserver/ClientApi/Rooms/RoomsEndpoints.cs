@@ -53,6 +53,7 @@ public static class RoomsEndpoints
             MatrixJson.Ok(await history.MessagesAsync(requester, roomId, from, to, dir, limit, ct, filter)));
 
         MapMembership(client);
+        client.MapRoomLifecycleEndpoints();
     }
 
     private static void MapMembership(IEndpointRouteBuilder client)
