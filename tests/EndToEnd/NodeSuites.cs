@@ -71,6 +71,9 @@ internal static class NodeSuites
     {
         var info = new ProcessStartInfo(node) { WorkingDirectory = Directory };
         info.ArgumentList.Add("--test");
+        // matrix-js-sdk arms a timer of timeout + 80 s for every /sync long-poll and never clears it,
+        // so a suite whose clients ran startClient would linger ~110 s after its last test.
+        info.ArgumentList.Add("--test-force-exit");
         info.ArgumentList.Add("--test-reporter=spec");
         info.ArgumentList.Add(suite);
         info.Environment["MESSENGER_BASE_URL"] = homeserver.ToString().TrimEnd('/');

@@ -2,7 +2,7 @@
 // and the Matrix steps (register, expect an error) they are written in.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { createClient } from "matrix-js-sdk";
+import { ClientEvent, createClient, SyncState } from "matrix-js-sdk";
 import { logger } from "matrix-js-sdk/lib/logger.js";
 
 // The SDK logs every request at debug level; test output should show only what failed.
@@ -89,4 +89,105 @@ export async function expectMatrixError(promise, httpStatus, errcode) {
 
 function describe(error) {
   return `${error.name}: ${error.message} ${JSON.stringify(error.data ?? {})}`;
+}
+
+/** How long a test waits for something the server should deliver at once (a sync, an event). */
+export const deliveryTimeoutMs = 15_000;
+
+/**
+ * A client that runs the SDK's own sync loop (`startClient`), as an app does, resolved once the
+ * first sync is PREPARED. `client.requestLog` keeps the latest requests with their status, and the
+ * body of each failed one, so that a test that times out can say what the server answered.
+ * Stop it with `client.stopClient()`.
+ */
+export async function syncingClient(credentials, { clientOptions = {}, startOptions = {} } = {}) {
+  const requestLog = [];
+  const client = createClient({
+    baseUrl,
+    userId: credentials.user_id,
+    deviceId: credentials.device_id,
+    accessToken: credentials.access_token,
+    fetchFn: recordingFetch(requestLog),
+    ...clientOptions,
+  });
+  client.requestLog = requestLog;
+  const prepared = waitUntil(
+    client,
+    [ClientEvent.Sync],
+    () => client.getSyncState() === SyncState.Prepared || client.getSyncState() === SyncState.Syncing,
+    `the first sync of ${credentials.user_id} (sync state ${client.getSyncState()})`,
+  );
+  await client.startClient(startOptions);
+  try {
+    await prepared;
+  } catch (error) {
+    client.stopClient();
+    throw error;
+  }
+  return client;
+}
+
+/**
+ * Resolves with the first truthy value of `check()`, tried now and after each of `events` that
+ * `emitter` emits; rejects after `timeoutMs` with `description` and, for a client, its latest
+ * requests. Checking the state (not the event's arguments) means an event that came before the
+ * wait started still counts.
+ */
+export function waitUntil(emitter, events, check, description, timeoutMs = deliveryTimeoutMs) {
+  return new Promise((resolve, reject) => {
+    let timer;
+    const finish = (settle, value) => {
+      clearTimeout(timer);
+      for (const name of events) emitter.off(name, onEvent);
+      settle(value);
+    };
+    const onEvent = () => {
+      let value;
+      try {
+        value = check();
+      } catch (error) {
+        finish(reject, error);
+        return;
+      }
+      if (value) finish(resolve, value);
+    };
+    for (const name of events) emitter.on(name, onEvent);
+    timer = setTimeout(() => {
+      const log = emitter.requestLog ? `\nlatest requests:\n${emitter.requestLog.join("\n")}` : "";
+      finish(reject, new Error(`timed out after ${timeoutMs} ms waiting for ${description}${log}`));
+    }, timeoutMs);
+    onEvent();
+  });
+}
+
+/**
+ * A fetch that notes each request (access token left out) and its response in `log`, keeping the
+ * last 30; failed responses with their body. It also stands in for one endpoint that is not built
+ * yet (issue 5, push rules): the SDK's sync loop does not start until `GET /pushrules/` succeeds,
+ * so while the server answers it 404 M_UNRECOGNIZED the client gets an empty rule set instead, and
+ * the log says so. Once the server serves push rules this does nothing.
+ */
+function recordingFetch(log) {
+  const note = (line) => {
+    log.push(line);
+    if (log.length > 30) log.shift();
+  };
+  return async (url, init = {}) => {
+    const method = init.method ?? "GET";
+    const { pathname, search } = new URL(url);
+    const path = pathname + search.replace(/access_token=[^&]*&?/, "");
+    const response = await fetch(url, init);
+    if (response.ok) {
+      note(`${method} ${path} -> ${response.status}`);
+      return response;
+    }
+    const body = await response.clone().text();
+    note(`${method} ${path} -> ${response.status} ${body.slice(0, 500)}`);
+    if (method === "GET" && pathname.endsWith("/_matrix/client/v3/pushrules/") && response.status === 404 &&
+        body.includes("M_UNRECOGNIZED")) {
+      note("  (push rules are not built yet, issue 5: the client gets an empty rule set)");
+      return Response.json({ global: {} });
+    }
+    return response;
+  };
 }
