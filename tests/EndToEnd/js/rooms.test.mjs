@@ -287,3 +287,51 @@ test("an invite reaches Bob through sync; he joins, they talk, he leaves and Ali
   await memberCounts(alice.client, roomId, { joined: 1, invited: 0 }, "Alice's room summary: 1 joined after Bob left");
   await waitForMyMembership(bob.client, roomId, "leave", "Bob's sync to move the room to rooms.leave");
 });
+
+test("Alice sets the topic, kicks, bans and unbans Bob, and his sync loop follows each step", { timeout: 120_000 }, async (t) => {
+  const alice = await user(t, "alice");
+  // Bob lazy-loads members, as Element does: his sync leaves the member list to GET /members.
+  const bob = await user(t, "bob", { lazyLoadMembers: true });
+
+  const { room_id: roomId } = await alice.client.createRoom({ preset: "public_chat", name: "Moderated" });
+  await bob.client.joinRoom(roomId);
+  await waitForMyMembership(bob.client, roomId, "join", "Bob's sync to show him joined");
+  assert.ok((await bob.client.getJoinedRooms()).joined_rooms.includes(roomId), "GET /joined_rooms lists the room");
+  const joined = await bob.client.getJoinedRoomMembers(roomId);
+  assert.deepEqual(Object.keys(joined.joined).sort(), [alice.userId, bob.userId].sort());
+
+  const bobRoom = bob.client.getRoom(roomId);
+  await bobRoom.loadMembersIfNeeded();
+  assert.equal(bobRoom.getMember(alice.userId)?.membership, "join", "the loaded member list has Alice");
+
+  await alice.client.setRoomTopic(roomId, "Be kind");
+  await waitUntil(
+    bob.client,
+    [...roomUpdates, RoomStateEvent.Events],
+    () => bob.client.getRoom(roomId)?.currentState.getStateEvents("m.room.topic", "")?.getContent().topic === "Be kind",
+    "the new topic in Bob's room state",
+  );
+  assert.equal((await bob.client.getStateEvent(roomId, "m.room.topic", "")).topic, "Be kind", "GET /state/m.room.topic/");
+
+  await alice.client.kick(roomId, bob.userId, "cool down");
+  await waitForMyMembership(bob.client, roomId, "leave", "the kick in Bob's sync");
+  const kick = bob.client.getRoom(roomId).getMember(bob.userId)?.events.member;
+  assert.equal(kick?.getSender(), alice.userId, "the kick is Alice's");
+  assert.equal(kick?.getContent().reason, "cool down");
+
+  await bob.client.joinRoom(roomId);
+  await waitForMyMembership(bob.client, roomId, "join", "Bob back after the kick");
+  await alice.client.ban(roomId, bob.userId, "again");
+  await waitForMyMembership(bob.client, roomId, "ban", "the ban in Bob's sync");
+  await waitForMembership(alice.client, roomId, bob.userId, "ban", "the ban in Alice's sync");
+  await expectForbidden(bob.client.joinRoom(roomId), "a banned user cannot rejoin");
+
+  await alice.client.unban(roomId, bob.userId);
+  await waitForMembership(alice.client, roomId, bob.userId, "leave", "the unban (membership leave) in Alice's sync");
+  await bob.client.joinRoom(roomId);
+  await waitForMembership(alice.client, roomId, bob.userId, "join", "Bob's rejoin after the unban in Alice's sync");
+});
+
+async function expectForbidden(promise, description) {
+  await assert.rejects(promise, (error) => error.httpStatus === 403 && error.errcode === "M_FORBIDDEN", description);
+}
