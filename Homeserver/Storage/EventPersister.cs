@@ -11,7 +11,7 @@ namespace Messenger.Homeserver.Storage;
 /// position), the current state and memberships, the new forward extremities and client transaction ids.
 /// Either everything is stored or nothing.
 /// </summary>
-public sealed class EventPersister(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, TimeProvider time)
+public sealed class EventPersister(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, StateGroupCache stateGroups, TimeProvider time)
 {
     /// <summary>State group chains longer than this get a full snapshot, bounding the rows a state read touches.</summary>
     private const int MaxChainLength = 50;
@@ -35,6 +35,7 @@ public sealed class EventPersister(HomeserverDbContext db, StreamPositions posit
                 var chainLength = group == 0 ? 0 : await ChainLengthAsync(group, ct);
                 var now = time.GetUtcNow().ToUnixTimeMilliseconds();
                 var orderings = new List<long>(events.Count);
+                var newGroups = new List<(long Id, System.Collections.Immutable.ImmutableDictionary<StateKey, string> State)>();
 
                 foreach (var (pdu, txnId, deviceId) in events)
                 {
@@ -54,6 +55,7 @@ public sealed class EventPersister(HomeserverDbContext db, StreamPositions posit
                             db.StateGroupEntries.Add(new StateGroupEntryRow { GroupId = position, Type = entryKey.Type, StateKey = entryKey.Key, EventId = eventId });
                         chainLength = full ? 0 : chainLength + 1;
                         group = position;
+                        newGroups.Add((position, state));
                         await UpsertCurrentStateAsync(before.RoomId, key, pdu, ct);
                     }
 
@@ -87,6 +89,7 @@ public sealed class EventPersister(HomeserverDbContext db, StreamPositions posit
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 db.ChangeTracker.Clear();
+                foreach (var (id, full) in newGroups) stateGroups.Set(id, full);
                 var after = before with { State = state, Extremities = [last.EventId], MaxDepth = Math.Max(before.MaxDepth, last.Depth), StateGroup = group };
                 return new PersistResult(after, orderings);
             }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Messenger.Federation.Protocol.Events;
 using Messenger.Federation.Protocol.RoomVersions;
@@ -7,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Messenger.Homeserver.Storage;
 
 /// <summary>Reads of rooms, events and state for the room server and the room APIs.</summary>
-public sealed class RoomStore(HomeserverDbContext db)
+public sealed class RoomStore(HomeserverDbContext db, StateGroupCache stateGroups)
 {
     public Task<RoomRow?> FindRoomAsync(string roomId, CancellationToken ct = default) =>
         db.Rooms.TagWith("RoomStore.FindRoom").AsNoTracking().FirstOrDefaultAsync(r => r.RoomId == roomId, ct);
@@ -125,31 +126,41 @@ public sealed class RoomStore(HomeserverDbContext db)
     public async Task<long> MaxStreamOrderingAsync(CancellationToken ct = default) =>
         await db.Events.TagWith("RoomStore.MaxStreamOrdering").MaxAsync(e => (long?)e.StreamOrdering, ct) ?? 0;
 
-    /// <summary>A state group's full state, following its delta chain (newest delta wins).</summary>
-    public async Task<Dictionary<StateKey, string>> StateGroupAsync(long groupId, CancellationToken ct = default)
+    /// <summary>
+    /// A state group's full state: its delta chain is read in one recursive query, then only the deltas newer than the
+    /// nearest cached group in the chain are applied (newest delta wins). The result is cached (groups never change).
+    /// </summary>
+    public async Task<ImmutableDictionary<StateKey, string>> StateGroupAsync(long groupId, CancellationToken ct = default)
     {
-        var state = new Dictionary<StateKey, string>();
-        if (groupId == 0) return state;
-        var chain = new List<long>();
-        for (long? id = groupId; id is { } current;)
-        {
-            chain.Add(current);
-            id = await db.StateGroups.TagWith("RoomStore.StateGroupChain").AsNoTracking()
-                .Where(g => g.Id == current).Select(g => g.PrevGroup).FirstOrDefaultAsync(ct);
-        }
+        if (groupId == 0) return ImmutableDictionary<StateKey, string>.Empty;
+        if (stateGroups.TryGet(groupId, out var cached)) return cached;
+
+        // Newest first: groupId, its prev, ... down to the full snapshot.
+        var chain = await db.Database.SqlQuery<long>($"""
+            WITH RECURSIVE chain(id, prev, n) AS (
+                SELECT id, prev_group, 0 FROM state_groups WHERE id = {groupId}
+                UNION ALL
+                SELECT g.id, g.prev_group, c.n + 1 FROM state_groups g JOIN chain c ON g.id = c.prev)
+            SELECT id AS "Value" FROM chain ORDER BY n
+            """).TagWith("RoomStore.StateGroupChain").ToListAsync(ct);
+
+        var baseIndex = chain.FindIndex(id => stateGroups.TryGet(id, out _));
+        var state = baseIndex >= 0 && stateGroups.TryGet(chain[baseIndex], out var known) ? known.ToBuilder() : ImmutableDictionary.CreateBuilder<StateKey, string>();
+        var needed = baseIndex >= 0 ? chain.Take(baseIndex).ToList() : chain;
         var entries = await db.StateGroupEntries.TagWith("RoomStore.StateGroupEntries").AsNoTracking()
-            .Where(e => chain.Contains(e.GroupId)).ToListAsync(ct);
-        // Apply from the full snapshot forwards: the last group in the chain is the snapshot.
-        foreach (var groupIdInOrder in Enumerable.Reverse(chain))
+            .Where(e => needed.Contains(e.GroupId)).ToListAsync(ct);
+        foreach (var group in Enumerable.Reverse(needed))
         {
-            foreach (var entry in entries.Where(e => e.GroupId == groupIdInOrder))
+            foreach (var entry in entries.Where(e => e.GroupId == group))
             {
                 var key = new StateKey(entry.Type, entry.StateKey);
                 if (entry.EventId is null) state.Remove(key);
                 else state[key] = entry.EventId;
             }
         }
-        return state;
+        var result = state.ToImmutable();
+        stateGroups.Set(groupId, result);
+        return result;
     }
 
     /// <summary>Parses a stored event: its JSON was checked when it was built or received, so it is trusted here.</summary>

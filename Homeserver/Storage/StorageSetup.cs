@@ -19,6 +19,7 @@ public static class StorageSetup
             var connectionString = SqliteConnectionString(database.SqlitePath!);
             services.AddDbContext<HomeserverDbContext, SqliteHomeserverDbContext>(o => o.UseSqlite(connectionString));
         }
+        services.AddSingleton<StateGroupCache>();
         services.AddScoped<AccountStore>();
         services.AddScoped<DeviceStore>();
         services.AddScoped<UiaSessionStore>();
