@@ -24,6 +24,13 @@ public sealed class ClientEventFormatter(RoomStore rooms, BundledAggregations ag
     public Task<List<JsonObject>> FormatAsync(IReadOnlyList<EventRow> events, RoomVersion version, string? viewerUserId, string? viewerDeviceId, CancellationToken ct) =>
         FormatAsync(events, version, viewerUserId, viewerDeviceId, BundlingLevels, ct);
 
+    /// <summary>
+    /// The same without bundled aggregations, sparing their query: for <c>/sync</c> timelines that are not
+    /// <c>limited</c>, where the spec asks for none ("Aggregations of child events": only when limited).
+    /// </summary>
+    public Task<List<JsonObject>> FormatUnbundledAsync(IReadOnlyList<EventRow> events, RoomVersion version, string? viewerUserId, string? viewerDeviceId, CancellationToken ct) =>
+        FormatAsync(events, version, viewerUserId, viewerDeviceId, 0, ct);
+
     private async Task<List<JsonObject>> FormatAsync(IReadOnlyList<EventRow> events, RoomVersion version, string? viewerUserId, string? viewerDeviceId, int bundling, CancellationToken ct)
     {
         if (events.Count == 0) return [];
