@@ -6,6 +6,7 @@ using Messenger.Homeserver.Auth;
 using Messenger.Homeserver.ClientApi.Account;
 using Messenger.Homeserver.ClientApi.Devices;
 using Messenger.Homeserver.ClientApi.Discovery;
+using Messenger.Homeserver.ClientApi.Keys;
 using Messenger.Homeserver.ClientApi.Rooms;
 using Messenger.Homeserver.ClientApi.Sync;
 using Messenger.Homeserver.Configuration;
@@ -55,6 +56,7 @@ public static partial class HomeserverApp
         services.AddMedia();
         services.AddHomeserverJobs();
         services.AddRoomServer();
+        services.AddKeys();
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -74,6 +76,7 @@ public static partial class HomeserverApp
         client.MapDevicesEndpoints();
         client.MapRoomsEndpoints();
         client.MapSyncEndpoints();
+        client.MapKeysEndpoints();
         app.MapGroup("/_matrix/client/v1").MapRegistrationTokenValidity();
         app.MapRelationsEndpoints(client);
         app.MapDiscoveryEndpoints(client);
@@ -88,6 +91,7 @@ public static partial class HomeserverApp
         var config = app.Services.GetRequiredService<HomeserverConfig>();
         await StorageSetup.MigrateAsync(app.Services, config, ct);
         await app.Services.InitializeRoomServerAsync(ct);
+        await app.Services.InitializeKeysAsync(ct);
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<UiaSessionStore>().SyncConfiguredTokensAsync(
             config.Registration.RegistrationTokens.Select(t => (t.Token, t.UsesAllowed, t.ExpiryTime)), ct);

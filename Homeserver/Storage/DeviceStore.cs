@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Messenger.Homeserver.Storage;
 
 /// <summary>Devices of local users and the access and refresh tokens that belong to them.</summary>
-public sealed class DeviceStore(HomeserverDbContext db)
+public sealed class DeviceStore(HomeserverDbContext db, IEnumerable<IDeviceDeletionHook> deletionHooks)
 {
     public Task<List<DeviceRow>> ListAsync(string userId, CancellationToken ct = default) =>
         db.Devices.TagWith("DeviceStore.List").AsNoTracking().Where(d => d.UserId == userId).OrderBy(d => d.DeviceId).ToListAsync(ct);
@@ -31,10 +31,14 @@ public sealed class DeviceStore(HomeserverDbContext db)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.LastSeenTs, now).SetProperty(d => d.LastSeenIp, ip)
                 .SetProperty(d => d.LastSeenUserAgent, userAgent), ct);
 
-    /// <summary>Deletes devices and every token they hold, atomically (joining the caller's transaction if there is one).</summary>
+    /// <summary>
+    /// Deletes devices, every token they hold and whatever the <see cref="IDeviceDeletionHook"/>s remove with them,
+    /// atomically (joining the caller's transaction if there is one).
+    /// </summary>
     public Task DeleteAsync(string userId, IReadOnlyCollection<string> deviceIds, CancellationToken ct = default) =>
         db.InTransactionAsync(async () =>
         {
+            foreach (var hook in deletionHooks) await hook.OnDevicesDeletingAsync(userId, deviceIds, ct);
             await db.AccessTokens.TagWith("DeviceStore.Delete tokens").Where(t => t.UserId == userId && deviceIds.Contains(t.DeviceId)).ExecuteDeleteAsync(ct);
             await db.RefreshTokens.TagWith("DeviceStore.Delete refresh").Where(t => t.UserId == userId && deviceIds.Contains(t.DeviceId)).ExecuteDeleteAsync(ct);
             await db.Devices.TagWith("DeviceStore.Delete devices").Where(d => d.UserId == userId && deviceIds.Contains(d.DeviceId)).ExecuteDeleteAsync(ct);

@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using Messenger.Homeserver.Configuration;
+using Messenger.Homeserver.Errors;
+using Messenger.Homeserver.Storage;
+
+namespace Messenger.Homeserver.ClientApi.Keys;
+
+/// <summary>
+/// <c>POST /keys/claim</c> ("One-time and fallback keys"): for each requested device, its oldest one-time key of the
+/// algorithm, handed out exactly once (deleted in the statement that reads it); when none is left, its fallback key,
+/// which stays and is marked used. A device with neither is left out. Users of other servers go through
+/// <see cref="IRemoteKeyDirectory"/>.
+/// </summary>
+public sealed class KeyClaimService(DeviceKeyStore keys, DatabaseWriteGate writeGate, IRemoteKeyDirectory remote, HomeserverConfig config)
+{
+    public async Task<JsonObject> ClaimAsync(JsonObject body, CancellationToken ct)
+    {
+        if (body["one_time_keys"] is not JsonObject wanted)
+            throw body["one_time_keys"] is null ? MatrixError.MissingParam("one_time_keys") : MatrixError.BadJson("one_time_keys must be an object");
+        var requests = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var (user, devices) in wanted)
+        {
+            if (devices is not JsonObject map) throw MatrixError.BadJson($"one_time_keys.{user} must be an object");
+            var algorithms = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (device, algorithm) in map)
+            {
+                if (algorithm is not JsonValue v || !v.TryGetValue(out string? name) || name.Length == 0)
+                    throw MatrixError.BadJson($"one_time_keys.{user}.{device} must be an algorithm name");
+                algorithms[device] = name;
+            }
+            requests[user] = algorithms;
+        }
+        var timeout = KeyRequestUsers.Timeout(body);
+        var byServer = KeyRequestUsers.ByServer(wanted, "one_time_keys");
+
+        var claimed = new JsonObject();
+        var failures = new JsonObject();
+        if (byServer.Remove(config.ServerName, out var localUsers)) await ClaimLocalAsync(localUsers, requests, claimed, ct);
+        foreach (var (server, users) in byServer)
+        {
+            var answer = await remote.ClaimAsync(server, users.ToDictionary(u => u, u => requests[u], StringComparer.Ordinal), timeout, ct);
+            if (answer.Failure is not null) failures[server] = answer.Failure;
+            else if (answer.Response?["one_time_keys"] is JsonObject part)
+            {
+                foreach (var (user, value) in part)
+                {
+                    if (users.Contains(user)) claimed[user] = value?.DeepClone();
+                }
+            }
+        }
+        return new JsonObject { ["one_time_keys"] = claimed, ["failures"] = failures };
+    }
+
+    private async Task ClaimLocalAsync(List<string> users, Dictionary<string, IReadOnlyDictionary<string, string>> requests, JsonObject claimed, CancellationToken ct)
+    {
+        using var writing = await writeGate.EnterAsync(ct);
+        await keys.InTransactionAsync(async () =>
+        {
+            foreach (var user in users)
+            {
+                foreach (var (device, algorithm) in requests[user])
+                {
+                    var key = await ClaimOneAsync(user, device, algorithm, ct);
+                    if (key is not { } k) continue;
+                    if (claimed[user] is not JsonObject byDevice) claimed[user] = byDevice = [];
+                    byDevice[device] = new JsonObject { [$"{algorithm}:{k.KeyId}"] = SignedKeyJson.Parse(k.Json) };
+                }
+            }
+        }, ct);
+    }
+
+    private async Task<(string KeyId, string Json)?> ClaimOneAsync(string user, string device, string algorithm, CancellationToken ct)
+    {
+        if (await keys.ClaimOneTimeKeyAsync(user, device, algorithm, ct) is { } oneTime) return oneTime;
+        var fallback = await keys.FindFallbackKeyAsync(user, device, algorithm, ct);
+        if (fallback is null) return null;
+        if (!fallback.Used) await keys.MarkFallbackKeyUsedAsync(user, device, algorithm, ct);
+        return (fallback.KeyId, fallback.Json);
+    }
+}

@@ -1,0 +1,115 @@
+using Messenger.Homeserver.Configuration;
+using Messenger.Homeserver.Storage.Rows;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messenger.Homeserver.Storage;
+
+/// <summary>Device identity keys, one-time keys and fallback keys of local devices ("Key Distribution").</summary>
+public sealed class DeviceKeyStore(HomeserverDbContext db, HomeserverConfig config)
+{
+    public Task<DeviceKeysRow?> FindDeviceKeysAsync(string userId, string deviceId, CancellationToken ct = default) =>
+        db.DeviceKeys.TagWith("DeviceKeyStore.FindDeviceKeys").AsNoTracking()
+            .FirstOrDefaultAsync(k => k.UserId == userId && k.DeviceId == deviceId, ct);
+
+    /// <summary>
+    /// Device keys of existing devices of the given users (all devices when a user's list is empty), with each device's
+    /// display name. Keys of a device that no longer exists are never returned.
+    /// </summary>
+    public async Task<List<(DeviceKeysRow Keys, string? DisplayName)>> QueryDeviceKeysAsync(
+        IReadOnlyDictionary<string, IReadOnlyList<string>> devicesByUser, CancellationToken ct = default)
+    {
+        var users = devicesByUser.Keys.ToList();
+        var rows = await db.DeviceKeys.TagWith("DeviceKeyStore.QueryDeviceKeys").AsNoTracking()
+            .Where(k => users.Contains(k.UserId))
+            .Join(db.Devices, k => new { k.UserId, k.DeviceId }, d => new { d.UserId, d.DeviceId }, (k, d) => new { Keys = k, d.DisplayName })
+            .ToListAsync(ct);
+        return rows
+            .Where(r => devicesByUser[r.Keys.UserId] is not { Count: > 0 } wanted || wanted.Contains(r.Keys.DeviceId))
+            .Select(r => (r.Keys, r.DisplayName)).ToList();
+    }
+
+    public void AddDeviceKeys(DeviceKeysRow row) => db.DeviceKeys.Add(row);
+
+    public Task<int> ReplaceDeviceKeysJsonAsync(string userId, string deviceId, string json, CancellationToken ct = default) =>
+        db.DeviceKeys.TagWith("DeviceKeyStore.ReplaceDeviceKeysJson").Where(k => k.UserId == userId && k.DeviceId == deviceId)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.Json, json), ct);
+
+    /// <summary>The stored unclaimed one-time keys of a device among <paramref name="keyIds"/> (algorithm, key id) → JSON.</summary>
+    public async Task<Dictionary<(string Algorithm, string KeyId), string>> ExistingOneTimeKeysAsync(
+        string userId, string deviceId, IReadOnlyCollection<string> keyIds, CancellationToken ct = default)
+    {
+        var rows = await db.OneTimeKeys.TagWith("DeviceKeyStore.ExistingOneTimeKeys").AsNoTracking()
+            .Where(k => k.UserId == userId && k.DeviceId == deviceId && keyIds.Contains(k.KeyId))
+            .Select(k => new { k.Algorithm, k.KeyId, k.Json }).ToListAsync(ct);
+        return rows.ToDictionary(r => (r.Algorithm, r.KeyId), r => r.Json);
+    }
+
+    public void AddOneTimeKeys(IEnumerable<OneTimeKeyRow> rows) => db.OneTimeKeys.AddRange(rows);
+
+    /// <summary>Unclaimed one-time keys of a device per algorithm.</summary>
+    public async Task<Dictionary<string, int>> OneTimeKeyCountsAsync(string userId, string deviceId, CancellationToken ct = default) =>
+        (await db.OneTimeKeys.TagWith("DeviceKeyStore.OneTimeKeyCounts").AsNoTracking()
+            .Where(k => k.UserId == userId && k.DeviceId == deviceId)
+            .GroupBy(k => k.Algorithm).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+        .ToDictionary(g => g.Key, g => g.Count, StringComparer.Ordinal);
+
+    public Task<FallbackKeyRow?> FindFallbackKeyAsync(string userId, string deviceId, string algorithm, CancellationToken ct = default) =>
+        db.FallbackKeys.TagWith("DeviceKeyStore.FindFallbackKey")
+            .FirstOrDefaultAsync(k => k.UserId == userId && k.DeviceId == deviceId && k.Algorithm == algorithm, ct);
+
+    public void AddFallbackKey(FallbackKeyRow row) => db.FallbackKeys.Add(row);
+
+    /// <summary>Algorithms for which the device has a fallback key no claim has handed out yet.</summary>
+    public Task<List<string>> UnusedFallbackKeyTypesAsync(string userId, string deviceId, CancellationToken ct = default) =>
+        db.FallbackKeys.TagWith("DeviceKeyStore.UnusedFallbackKeyTypes").AsNoTracking()
+            .Where(k => k.UserId == userId && k.DeviceId == deviceId && !k.Used)
+            .OrderBy(k => k.Algorithm).Select(k => k.Algorithm).ToListAsync(ct);
+
+    /// <summary>
+    /// Takes the oldest one-time key of a device and algorithm, deleting it in the same statement, so that no two
+    /// claims — in this process or another, on either database — can ever get the same key. On PostgreSQL a row
+    /// another claim has locked is skipped (that claim takes it); SQLite runs one writer at a time.
+    /// </summary>
+    public async Task<(string KeyId, string Json)?> ClaimOneTimeKeyAsync(string userId, string deviceId, string algorithm, CancellationToken ct = default)
+    {
+        var query = config.Database.Type == DatabaseConfig.Postgres
+            ? db.Database.SqlQuery<ClaimedKey>(
+                $"""
+                DELETE FROM one_time_keys WHERE id = (SELECT id FROM one_time_keys
+                    WHERE user_id = {userId} AND device_id = {deviceId} AND algorithm = {algorithm} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING key_id AS "KeyId", json AS "Json"
+                """)
+            : db.Database.SqlQuery<ClaimedKey>(
+                $"""
+                DELETE FROM one_time_keys WHERE id = (SELECT id FROM one_time_keys
+                    WHERE user_id = {userId} AND device_id = {deviceId} AND algorithm = {algorithm} ORDER BY id LIMIT 1)
+                RETURNING key_id AS "KeyId", json AS "Json"
+                """);
+        var claimed = await query.ToListAsync(ct);
+        return claimed.Count == 0 ? null : (claimed[0].KeyId, claimed[0].Json);
+    }
+
+    /// <summary>Marks a fallback key handed out by a claim.</summary>
+    public Task<int> MarkFallbackKeyUsedAsync(string userId, string deviceId, string algorithm, CancellationToken ct = default) =>
+        db.FallbackKeys.TagWith("DeviceKeyStore.MarkFallbackKeyUsed")
+            .Where(k => k.UserId == userId && k.DeviceId == deviceId && k.Algorithm == algorithm && !k.Used)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.Used, true), ct);
+
+    /// <summary>Removes every key of the given devices (they were deleted): identity, one-time, fallback, and signatures of them.</summary>
+    public async Task DeleteDevicesAsync(string userId, IReadOnlyCollection<string> deviceIds, CancellationToken ct = default)
+    {
+        await db.DeviceKeys.TagWith("DeviceKeyStore.DeleteDevices keys").Where(k => k.UserId == userId && deviceIds.Contains(k.DeviceId)).ExecuteDeleteAsync(ct);
+        await db.OneTimeKeys.TagWith("DeviceKeyStore.DeleteDevices otks").Where(k => k.UserId == userId && deviceIds.Contains(k.DeviceId)).ExecuteDeleteAsync(ct);
+        await db.FallbackKeys.TagWith("DeviceKeyStore.DeleteDevices fallback").Where(k => k.UserId == userId && deviceIds.Contains(k.DeviceId)).ExecuteDeleteAsync(ct);
+        await db.KeySignatures.TagWith("DeviceKeyStore.DeleteDevices signatures")
+            .Where(s => s.TargetUserId == userId && deviceIds.Contains(s.TargetKeyId)).ExecuteDeleteAsync(ct);
+        await db.ToDeviceMessages.TagWith("DeviceKeyStore.DeleteDevices inbox").Where(m => m.UserId == userId && deviceIds.Contains(m.DeviceId)).ExecuteDeleteAsync(ct);
+    }
+
+    public Task SaveAsync(CancellationToken ct = default) => db.SaveChangesAsync(ct);
+
+    /// <summary>See <see cref="HomeserverDbContext.InTransactionAsync"/>.</summary>
+    public Task InTransactionAsync(Func<Task> work, CancellationToken ct = default) => db.InTransactionAsync(work, ct);
+
+    private sealed record ClaimedKey(string KeyId, string Json);
+}
