@@ -48,7 +48,7 @@ public sealed class RelationsStore(HomeserverDbContext db)
         {
             query = backwards
                 ? query.Where(e => e.Depth < depth || (e.Depth == depth && e.StreamOrdering < stream)).OrderByDescending(e => e.Depth).ThenByDescending(e => e.StreamOrdering)
-                : query.Where(e => e.Depth > depth || (e.Depth == depth && e.StreamOrdering > stream)).OrderBy(e => e.Depth).ThenBy(e => e.StreamOrdering);
+                : query.Where(e => e.Depth > depth || (e.Depth == depth && e.StreamOrdering >= stream)).OrderBy(e => e.Depth).ThenBy(e => e.StreamOrdering);
         }
         return query.Take(limit).ToListAsync(ct);
     }

@@ -63,8 +63,8 @@ public sealed class RoomStore(HomeserverDbContext db, StateGroupCache stateGroup
             .Select(s => s.StateKey).ToListAsync(ct);
 
     /// <summary>
-    /// A page of a room's events in topological order (depth, then stream position), strictly after
-    /// <paramref name="fromDepth"/>/<paramref name="fromStream"/> going forwards or strictly before it going backwards.
+    /// A page of a room's events in topological order (depth, then stream position) from the gap before
+    /// <paramref name="fromDepth"/>/<paramref name="fromStream"/>: that event and later ones going forwards, earlier ones going backwards.
     /// Only events at or below <paramref name="upTo"/> (the complete part of the stream) are seen.
     /// </summary>
     public Task<List<EventRow>> PageAsync(string roomId, long fromDepth, long fromStream, bool backwards, int limit, long upTo, CancellationToken ct = default)
@@ -73,7 +73,7 @@ public sealed class RoomStore(HomeserverDbContext db, StateGroupCache stateGroup
         query = backwards
             ? query.Where(e => e.Depth < fromDepth || (e.Depth == fromDepth && e.StreamOrdering < fromStream))
                 .OrderByDescending(e => e.Depth).ThenByDescending(e => e.StreamOrdering)
-            : query.Where(e => e.Depth > fromDepth || (e.Depth == fromDepth && e.StreamOrdering > fromStream))
+            : query.Where(e => e.Depth > fromDepth || (e.Depth == fromDepth && e.StreamOrdering >= fromStream))
                 .OrderBy(e => e.Depth).ThenBy(e => e.StreamOrdering);
         return query.Take(limit).ToListAsync(ct);
     }
@@ -116,6 +116,16 @@ public sealed class RoomStore(HomeserverDbContext db, StateGroupCache stateGroup
         db.CurrentState.TagWith("RoomStore.MemberList").AsNoTracking()
             .Where(s => s.RoomId == roomId && s.Type == EventTypes.Member)
             .Select(s => new ValueTuple<string, string?>(s.StateKey, s.Membership)).ToListAsync(ct);
+
+    /// <summary>(user id, membership) of every member event in the current state of each of <paramref name="roomIds"/>, in one query.</summary>
+    public async Task<Dictionary<string, List<(string UserId, string? Membership)>>> MemberListsAsync(IReadOnlyCollection<string> roomIds, CancellationToken ct = default)
+    {
+        if (roomIds.Count == 0) return [];
+        var rows = await db.CurrentState.TagWith("RoomStore.MemberLists").AsNoTracking()
+            .Where(s => roomIds.Contains(s.RoomId) && s.Type == EventTypes.Member)
+            .Select(s => new { s.RoomId, s.StateKey, s.Membership }).ToListAsync(ct);
+        return rows.GroupBy(r => r.RoomId).ToDictionary(g => g.Key, g => g.Select(r => (r.StateKey, r.Membership)).ToList());
+    }
 
     /// <summary>The state group after the room's last event at or before a stream position (0: none yet).</summary>
     public async Task<long> StateGroupAtAsync(string roomId, long streamPosition, CancellationToken ct = default) =>

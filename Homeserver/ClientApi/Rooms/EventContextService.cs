@@ -35,7 +35,7 @@ public sealed class EventContextService(RoomStore rooms, RelationsStore relation
         var upTo = positions.Current;
         var before = beforeCount == 0 ? [] : await rooms.PageAsync(roomId, target.Depth, target.StreamOrdering, backwards: true, beforeCount, upTo, ct);
         var afterCount = total - before.Count;
-        var after = afterCount == 0 ? [] : await rooms.PageAsync(roomId, target.Depth, target.StreamOrdering, backwards: false, afterCount, upTo, ct);
+        var after = afterCount == 0 ? [] : await rooms.PageAsync(roomId, target.Depth, target.StreamOrdering + 1, backwards: false, afterCount, upTo, ct);
 
         var last = after.Count > 0 ? after[^1] : target;
         var state = (await rooms.StateGroupAsync(last.StateGroupAfter, ct)).AsEnumerable();
@@ -56,8 +56,8 @@ public sealed class EventContextService(RoomStore rooms, RelationsStore relation
             ["events_before"] = new JsonArray(formatted.Skip(1).Take(before.Count).ToArray<JsonNode>()),
             ["events_after"] = new JsonArray(formatted.Skip(1 + before.Count).Take(after.Count).ToArray<JsonNode>()),
             ["state"] = new JsonArray(formatted.Skip(1 + before.Count + after.Count).ToArray<JsonNode>()),
-            ["start"] = new PaginationToken(oldest.Depth, oldest.StreamOrdering).ToString(),
-            ["end"] = new PaginationToken(last.Depth, last.StreamOrdering).ToString(),
+            ["start"] = PaginationToken.Before(oldest.Depth, oldest.StreamOrdering).ToString(),
+            ["end"] = PaginationToken.After(last.Depth, last.StreamOrdering).ToString(),
         };
     }
 

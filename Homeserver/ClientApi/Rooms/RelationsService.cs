@@ -51,7 +51,11 @@ public sealed class RelationsService(RelationsStore relations, RoomStore rooms, 
 
         var chunk = await formatter.FormatAsync(rows, snapshot.Version, requester.UserId, requester.DeviceId, ct);
         var response = new JsonObject { ["chunk"] = new JsonArray(chunk.ToArray<JsonNode>()) };
-        if (rows.Count == limit && limit > 0) response["next_batch"] = new PaginationToken(rows[^1].Depth, rows[^1].StreamOrdering).ToString();
+        if (rows.Count == limit && limit > 0)
+        {
+            var last = rows[^1];
+            response["next_batch"] = (backwards ? PaginationToken.Before(last.Depth, last.StreamOrdering) : PaginationToken.After(last.Depth, last.StreamOrdering)).ToString();
+        }
         if (request.From is not null) response["prev_batch"] = request.From;
         if (request.Recurse is { } recurse) response["recursion_depth"] = recurse ? RecursionDepth : 1;
         return response;

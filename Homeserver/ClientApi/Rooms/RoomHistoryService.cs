@@ -110,7 +110,7 @@ public sealed class RoomHistoryService(RoomStore rooms, RoomAccess access, Clien
             more = page.Count == want;
             foreach (var row in page)
             {
-                var position = new PaginationToken(row.Depth, row.StreamOrdering);
+                var position = backwards ? PaginationToken.Before(row.Depth, row.StreamOrdering) : PaginationToken.After(row.Depth, row.StreamOrdering);
                 if (stop is { } bound && (backwards
                         ? (row.Depth, row.StreamOrdering).CompareTo((bound.Depth, bound.Stream)) < 0
                         : (row.Depth, row.StreamOrdering).CompareTo((bound.Depth, bound.Stream)) >= 0))

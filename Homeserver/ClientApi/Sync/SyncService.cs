@@ -55,11 +55,17 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
             ? (await rooms.RoomsWithEventsAsync(joinedRooms, from, upTo, ct)).ToHashSet()
             : joinedRooms.ToHashSet();
 
-        foreach (var roomId in joinedRooms)
+        var slices = new List<RoomSlice>();
+        foreach (var roomId in joinedRooms.Where(active.Contains))
         {
-            if (!active.Contains(roomId)) continue;
             var newlyJoined = since is null || request.FullState || changed.ContainsKey(roomId);
-            join[roomId] = await JoinedRoomAsync(requester, roomId, newlyJoined ? null : since, upTo, request.Filter, ct);
+            slices.Add(await SliceAsync(requester, roomId, newlyJoined ? null : since, upTo, request.Filter, ct));
+        }
+        var rendered = await RenderAsync(requester, slices, request.Filter, ct);
+        var members = await rooms.MemberListsAsync(slices.Select(r => r.RoomId).ToList(), ct);
+        foreach (var slice in slices)
+        {
+            join[slice.RoomId] = JoinedRoom(requester, rendered[slice.RoomId], members.GetValueOrDefault(slice.RoomId) ?? []);
         }
 
         foreach (var membership in memberships.Where(m => m.Membership == Membership.Invite))
@@ -90,23 +96,15 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         };
     }
 
-    /// <summary>
-    /// One joined room: the newest events of the window (timeline) and the state the client lacks before them —
-    /// everything at the timeline's start when <paramref name="since"/> is null (initial sync, or just joined),
-    /// otherwise only what changed between since and the timeline's start (nothing unless the timeline is limited).
-    /// </summary>
-    private async Task<JsonObject> JoinedRoomAsync(Requester requester, string roomId, long? since, long upTo, SyncFilterDefinition filter, CancellationToken ct)
+    /// <summary>A joined room's entry: its rendered timeline and state, and the summary from its member list.</summary>
+    private static JsonObject JoinedRoom(Requester requester, (JsonObject Timeline, JsonArray State) rendered, List<(string UserId, string? Membership)> members)
     {
-        var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw new InvalidOperationException($"joined room {roomId} unknown");
-        var (timeline, state) = await TimelineAndStateAsync(requester, roomId, since, upTo, filter, snapshot, ct);
-
-        var members = await rooms.MemberListAsync(roomId, ct);
         var heroes = members.Where(m => m.UserId != requester.UserId && m.Membership is Membership.Join or Membership.Invite)
             .Select(m => m.UserId).Order(StringComparer.Ordinal).Take(5).ToList();
         return new JsonObject
         {
-            ["timeline"] = timeline,
-            ["state"] = new JsonObject { ["events"] = state },
+            ["timeline"] = rendered.Timeline,
+            ["state"] = new JsonObject { ["events"] = rendered.State },
             ["ephemeral"] = new JsonObject { ["events"] = new JsonArray() },
             ["account_data"] = new JsonObject { ["events"] = new JsonArray() },
             ["summary"] = new JsonObject
@@ -122,8 +120,8 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
 
     private async Task<JsonObject> LeftRoomAsync(Requester requester, string roomId, long? since, long leftAt, SyncFilterDefinition filter, CancellationToken ct)
     {
-        var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw new InvalidOperationException($"left room {roomId} unknown");
-        var (timeline, state) = await TimelineAndStateAsync(requester, roomId, since, leftAt, filter, snapshot, ct);
+        var slice = await SliceAsync(requester, roomId, since, leftAt, filter, ct);
+        var (timeline, state) = (await RenderAsync(requester, [slice], filter, ct))[roomId];
         return new JsonObject
         {
             ["timeline"] = timeline,
@@ -132,21 +130,19 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         };
     }
 
-    private async Task<(JsonObject Timeline, JsonArray State)> TimelineAndStateAsync(
-        Requester requester, string roomId, long? since, long upTo, SyncFilterDefinition filter, RoomSnapshot snapshot, CancellationToken ct)
+    /// <summary>What a room contributes to a sync before formatting: timeline rows and the ids of the state to send.</summary>
+    private sealed record RoomSlice(string RoomId, RoomSnapshot Snapshot, List<EventRow> Timeline, bool Limited, bool Initial, long UpTo, List<string> StateIds);
+
+    /// <summary>
+    /// One room's part of the window: the newest events (timeline) and the state the client lacks before them —
+    /// everything at the timeline's start when <paramref name="since"/> is null (initial sync, or just joined),
+    /// otherwise only what changed between since and the timeline's start (nothing unless the timeline is limited).
+    /// </summary>
+    private async Task<RoomSlice> SliceAsync(Requester requester, string roomId, long? since, long upTo, SyncFilterDefinition filter, CancellationToken ct)
     {
-        var limit = filter.TimelineLimit;
-        var (rows, limited) = await TimelineRowsAsync(roomId, since ?? 0, upTo, limit, filter.Timeline, ct);
-        var events = await formatter.FormatAsync(rows, snapshot.Version, requester.UserId, requester.DeviceId, ct);
+        var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw new InvalidOperationException($"room {roomId} unknown");
+        var (rows, limited) = await TimelineRowsAsync(roomId, since ?? 0, upTo, filter.TimelineLimit, filter.Timeline, ct);
 
-        var timeline = new JsonObject
-        {
-            ["events"] = Project(events, filter),
-            ["limited"] = limited || (since is null && rows.Count > 0 && HasOlder(rows)),
-            ["prev_batch"] = rows.Count > 0 ? new PaginationToken(rows[0].Depth, rows[0].StreamOrdering).ToString() : new SyncToken(upTo).ToString(),
-        };
-
-        // State before the timeline that the client does not have yet.
         var startGroup = rows.Count > 0 ? rows[0].StateGroupBefore : await rooms.StateGroupAtAsync(roomId, upTo, ct);
         var atStart = await rooms.StateGroupAsync(startGroup, ct);
         IEnumerable<KeyValuePair<StateKey, string>> missing;
@@ -166,16 +162,43 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
                 .Concat(atStart.Where(kv => kv.Key.Type == EventTypes.Member && needed.Contains(kv.Key.Key)));
         }
         var inTimeline = rows.Select(r => r.EventId).ToHashSet();
-        var stateRows = (await rooms.EventRowsAsync(missing.Select(kv => kv.Value).Where(id => !inTimeline.Contains(id)).Distinct().ToList(), ct))
-            .Where(r => filter.State.Allows(r.Type, r.Sender, null)).OrderBy(r => r.StreamOrdering).ToList();
-        var state = await formatter.FormatAsync(stateRows, snapshot.Version, requester.UserId, requester.DeviceId, ct);
-        return (timeline, Project(state, filter));
+        var stateIds = missing.Select(kv => kv.Value).Where(id => !inTimeline.Contains(id)).Distinct().ToList();
+        return new RoomSlice(roomId, snapshot, rows, limited, since is null, upTo, stateIds);
     }
 
     /// <summary>
-    /// The newest <paramref name="limit"/> events of the window that pass the timeline filter, oldest first, and whether
-    /// more passing events were left out (limited). An open filter needs one query; a selective one reads back in pages.
+    /// Formats many rooms' slices together: one query for all their state events and one formatting pass per room
+    /// version, so a sync of a hundred rooms costs a few queries, not a few per room.
     /// </summary>
+    private async Task<Dictionary<string, (JsonObject Timeline, JsonArray State)>> RenderAsync(
+        Requester requester, List<RoomSlice> slices, SyncFilterDefinition filter, CancellationToken ct)
+    {
+        var stateRows = (await rooms.EventRowsAsync(slices.SelectMany(r => r.StateIds).ToList(), ct))
+            .Where(r => filter.State.Allows(r.Type, r.Sender, null)).ToDictionary(r => r.EventId);
+        var formatted = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var byVersion in slices.GroupBy(r => r.Snapshot.Version))
+        {
+            var rows = byVersion.SelectMany(r => r.Timeline.Concat(r.StateIds.Where(stateRows.ContainsKey).Select(id => stateRows[id]))).ToList();
+            var events = await formatter.FormatAsync(rows, byVersion.Key, requester.UserId, requester.DeviceId, ct);
+            for (var i = 0; i < rows.Count; i++) formatted[rows[i].EventId] = events[i];
+        }
+
+        var result = new Dictionary<string, (JsonObject, JsonArray)>(StringComparer.Ordinal);
+        foreach (var slice in slices)
+        {
+            var rows = slice.Timeline;
+            var timeline = new JsonObject
+            {
+                ["events"] = Project(rows.Select(r => formatted[r.EventId]), filter),
+                ["limited"] = slice.Limited || (slice.Initial && rows.Count > 0 && HasOlder(rows)),
+                ["prev_batch"] = rows.Count > 0 ? PaginationToken.Before(rows[0].Depth, rows[0].StreamOrdering).ToString() : new SyncToken(slice.UpTo).ToString(),
+            };
+            var state = slice.StateIds.Where(stateRows.ContainsKey).Select(id => stateRows[id]).OrderBy(r => r.StreamOrdering).Select(r => formatted[r.EventId]);
+            result[slice.RoomId] = (timeline, Project(state, filter));
+        }
+        return result;
+    }
+
     private async Task<(List<EventRow> Rows, bool Limited)> TimelineRowsAsync(string roomId, long after, long upTo, int limit, RoomEventFilter filter, CancellationToken ct)
     {
         const int Page = 200;
@@ -197,7 +220,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
 
     private static JsonObject? ContentOf(EventRow row) => JsonNode.Parse(row.Json)?["content"] as JsonObject;
 
-    private static JsonArray Project(List<JsonObject> events, SyncFilterDefinition filter) =>
+    private static JsonArray Project(IEnumerable<JsonObject> events, SyncFilterDefinition filter) =>
         new(events.Select(e => (JsonNode)EventFieldsProjection.Apply(e, filter.EventFields)).ToArray());
 
     /// <summary>Whether the timeline's first event is not the room's first (an initial sync then says limited).</summary>

@@ -160,6 +160,31 @@ public abstract class RoomEventsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Tokens_are_gaps_between_events_so_turning_round_loses_and_repeats_nothing()
+    {
+        var (alice, _, roomId) = await RoomWithTwoAsync();
+        foreach (var text in new[] { "m1", "m2", "m3", "m4", "m5" }) await Http.SendTextAsync(alice, roomId, text);
+
+        var back = (await Http.RoomGetAsync(alice, roomId, "messages?dir=b&limit=3")).AssertOk();
+        Assert.Equal(["m5", "m4", "m3"], back.Body["chunk"]!.AsArray().Select(e => e!.AsObject()).Bodies());
+        var end = (string)back.Body["end"]!;
+
+        // Forwards from where the backwards page ended starts with its oldest event (spec: "starting at from").
+        var forward = (await Http.RoomGetAsync(alice, roomId, $"messages?dir=f&limit=3&from={Uri.EscapeDataString(end)}")).AssertOk();
+        Assert.Equal(["m3", "m4", "m5"], forward.Body["chunk"]!.AsArray().Select(e => e!.AsObject()).Bodies());
+
+        // And back again from the forwards page's end: the same three, newest first.
+        var again = (await Http.RoomGetAsync(alice, roomId, $"messages?dir=b&limit=3&from={Uri.EscapeDataString((string)forward.Body["end"]!)}")).AssertOk();
+        Assert.Equal(["m5", "m4", "m3"], again.Body["chunk"]!.AsArray().Select(e => e!.AsObject()).Bodies());
+
+        // A sync's prev_batch is the gap before the timeline: forwards from it starts with the timeline's first event.
+        var sync = await Http.SyncAsync(alice, filter: "{\"room\":{\"timeline\":{\"limit\":2}}}");
+        var prevBatch = (string)sync["rooms"]!["join"]![roomId]!["timeline"]!["prev_batch"]!;
+        var fromPrev = (await Http.RoomGetAsync(alice, roomId, $"messages?dir=f&limit=2&from={Uri.EscapeDataString(prevBatch)}")).AssertOk();
+        Assert.Equal(["m4", "m5"], fromPrev.Body["chunk"]!.AsArray().Select(e => e!.AsObject()).Bodies());
+    }
+
+    [Fact]
     public async Task Messages_paginate_backwards_and_forwards_in_order_without_gaps()
     {
         var (alice, bob, roomId) = await RoomWithTwoAsync();
