@@ -9,11 +9,13 @@ namespace Messenger.Homeserver.ClientApi.Discovery;
 public static class DiscoveryEndpoints
 {
     /// <summary>
-    /// Spec versions we serve completely. A version is added here only when every endpoint it brings works;
-    /// r0.x keeps old clients that check for it working (Synapse lists them too).
+    /// Spec versions we serve. A version is added when what clients switch on for it works: v1.3 the relations
+    /// API, v1.4 threads (clients then send stable <c>m.thread</c> relations and call <c>/threads</c>). r0.x keeps
+    /// old clients that check for it working (Synapse lists them too). Still missing from these versions: receipts,
+    /// typing and presence (issue #5), and end-to-end keys (issue #6).
     /// </summary>
     public static readonly string[] SupportedVersions =
-        ["r0.0.1", "r0.1.0", "r0.2.0", "r0.3.0", "r0.4.0", "r0.5.0", "r0.6.0", "r0.6.1", "v1.1", "v1.2"];
+        ["r0.0.1", "r0.1.0", "r0.2.0", "r0.3.0", "r0.4.0", "r0.5.0", "r0.6.0", "r0.6.1", "v1.1", "v1.2", "v1.3", "v1.4"];
 
     public static void MapDiscoveryEndpoints(this IEndpointRouteBuilder app, IEndpointRouteBuilder client)
     {
