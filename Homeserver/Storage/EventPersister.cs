@@ -65,7 +65,7 @@ public sealed class EventPersister(HomeserverDbContext db, StreamPositions posit
                         EventId = pdu.EventId, RoomId = before.RoomId, StreamOrdering = position, Depth = pdu.Depth, Type = pdu.Type,
                         StateKey = pdu.StateKey, Sender = pdu.Sender, OriginServerTs = pdu.OriginServerTs, Membership = MembershipOf(pdu),
                         Json = WithoutUnsigned(pdu), StateGroupBefore = groupBefore, StateGroupAfter = group, ReplacesState = replaces,
-                        RelatesToId = relation?.ParentId, RelType = relation?.RelType, ThreadId = await ThreadOfAsync(relation, ct),
+                        RelatesToId = relation?.ParentId, RelType = relation?.RelType, ThreadId = await ThreadOfAsync(before.RoomId, relation, ct),
                     });
                     if (pdu.Redacts is { } redacted)
                     {
@@ -120,13 +120,13 @@ public sealed class EventPersister(HomeserverDbContext db, StreamPositions posit
     /// reaction of a threaded event is in that thread; one relating to the root stays in the main timeline).
     /// Each stored event carries its thread, so one lookup covers any number of hops.
     /// </summary>
-    private async Task<string?> ThreadOfAsync(EventRelation? relation, CancellationToken ct)
+    private async Task<string?> ThreadOfAsync(string roomId, EventRelation? relation, CancellationToken ct)
     {
         if (relation is not { } r) return null;
         if (r.RelType == EventRelation.Thread) return r.ParentId;
         if (db.Events.Local.FirstOrDefault(e => e.EventId == r.ParentId) is { } pending) return pending.ThreadId;
         return await db.Events.TagWith("EventPersister.ThreadOf").AsNoTracking()
-            .Where(e => e.EventId == r.ParentId).Select(e => e.ThreadId).FirstOrDefaultAsync(ct);
+            .Where(e => e.EventId == r.ParentId && e.RoomId == roomId).Select(e => e.ThreadId).FirstOrDefaultAsync(ct);
     }
 
     private Task<int> ChainLengthAsync(long group, CancellationToken ct) =>

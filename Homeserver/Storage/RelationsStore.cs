@@ -90,12 +90,12 @@ public sealed class RelationsStore(HomeserverDbContext db)
             .Where(e => e.RelatesToId == parentId && e.RelType == EventRelation.Annotation && e.RedactedBy == null && e.Sender == sender && e.Type == type)
             .Select(e => e.Json).ToListAsync(ct);
 
-    /// <summary>(parent, child) of the live <c>m.reference</c> children of <paramref name="parentIds"/>, oldest first.</summary>
-    public Task<List<(string ParentId, string EventId)>> ReferencesAsync(IReadOnlyCollection<string> parentIds, CancellationToken ct) =>
+    /// <summary>(parent, child, child's room) of the live <c>m.reference</c> children of <paramref name="parentIds"/>, oldest first.</summary>
+    public Task<List<(string ParentId, string EventId, string RoomId)>> ReferencesAsync(IReadOnlyCollection<string> parentIds, CancellationToken ct) =>
         db.Events.TagWith("RelationsStore.References").AsNoTracking()
             .Where(e => e.RelatesToId != null && parentIds.Contains(e.RelatesToId) && e.RelType == EventRelation.Reference && e.RedactedBy == null)
             .OrderBy(e => e.StreamOrdering)
-            .Select(e => new ValueTuple<string, string>(e.RelatesToId!, e.EventId)).ToListAsync(ct);
+            .Select(e => new ValueTuple<string, string, string>(e.RelatesToId!, e.EventId, e.RoomId)).ToListAsync(ct);
 
     /// <summary>
     /// A page of a room's thread roots, most recent activity first: each root with the stream position of its thread's

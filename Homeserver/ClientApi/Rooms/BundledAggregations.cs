@@ -31,7 +31,8 @@ public sealed class BundledAggregations(RelationsStore relations, RoomStore room
         var nestedIds = aggregates.SelectMany(a => new[] { a.LatestEditId, a.LatestThreadEventId }).OfType<string>().Distinct().ToList();
         var nested = nestedIds.Count == 0 ? [] : (await rooms.EventRowsAsync(nestedIds, ct)).ToDictionary(r => r.EventId);
         var byParent = aggregates.ToDictionary(a => a.EventId);
-        var referencesByParent = references.GroupBy(r => r.ParentId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.EventId).ToList());
+        // A relationship across rooms is no relationship ("Forming relationships between events").
+        var referencesByParent = references.Where(r => parents[r.ParentId].RoomId == r.RoomId).GroupBy(r => r.ParentId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.EventId).ToList());
 
         foreach (var (id, parent) in parents)
         {

@@ -118,6 +118,21 @@ public abstract class BundledAggregationTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Relation_from_another_room_is_ignored()
+    {
+        var (alice, _, roomId) = await RoomWithTwoAsync();
+        var parent = await Http.SendTextAsync(alice, roomId, "parent");
+        server.Clock.Advance(TimeSpan.FromMilliseconds(1));  // a distinct v12 create event, hence room id
+        var otherRoom = await Http.CreateRoomAsync(alice);
+        await Http.SendRelatedTextAsync(alice, otherRoom, "from elsewhere", "m.reference", parent);
+        await Http.SendRelatedTextAsync(alice, otherRoom, "thread elsewhere", "m.thread", parent);
+
+        Assert.Null((await GetEventAsync(alice, roomId, parent)).BundledRelations());
+        Assert.Empty((await Http.RelationsAsync(alice, roomId, parent)).AssertOk().Body["chunk"]!.AsArray());
+        Assert.Empty((await Http.RoomGetV1Async(alice, roomId, "threads")).AssertOk().Body["chunk"]!.AsArray());
+    }
+
+    [Fact]
     public async Task State_events_get_no_bundled_aggregations()
     {
         var (alice, _, roomId) = await RoomWithTwoAsync();
