@@ -41,6 +41,10 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<ToDeviceTxnRow> ToDeviceTxns => Set<ToDeviceTxnRow>();
     public DbSet<KeyBackupVersionRow> KeyBackupVersions => Set<KeyBackupVersionRow>();
     public DbSet<KeyBackupSessionRow> KeyBackupSessions => Set<KeyBackupSessionRow>();
+    public DbSet<PushRuleRow> PushRules => Set<PushRuleRow>();
+    public DbSet<PushRulesVersionRow> PushRulesVersions => Set<PushRulesVersionRow>();
+    public DbSet<PushActionRow> PushActions => Set<PushActionRow>();
+    public DbSet<PusherRow> Pushers => Set<PusherRow>();
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction: its own, committed at the end, or the caller's if one is open,
@@ -194,6 +198,7 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.HasKey(x => new { x.UserId, x.RoomId });
         });
         ConfigureEndToEndKeys(model);
+        ConfigurePush(model);
 
         // snake_case columns, so the schema reads the same from psql and sqlite3 as the spec's field names.
         foreach (var entity in model.Model.GetEntityTypes())
@@ -264,6 +269,39 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
         {
             e.ToTable("key_backup_sessions");
             e.HasKey(x => new { x.UserId, x.Version, x.RoomId, x.SessionId });
+        });
+    }
+
+    /// <summary>The push module's tables: push rules, notifications (push actions) and pushers.</summary>
+    private static void ConfigurePush(ModelBuilder model)
+    {
+        model.Entity<PushRuleRow>(e =>
+        {
+            e.ToTable("push_rules");
+            e.HasKey(x => new { x.UserId, x.Kind, x.RuleId });
+        });
+        model.Entity<PushRulesVersionRow>(e =>
+        {
+            e.ToTable("push_rules_versions");
+            e.HasKey(x => x.UserId);
+            // The highest position at start-up (the stream continues after it).
+            e.HasIndex(x => x.Position);
+        });
+        model.Entity<PushActionRow>(e =>
+        {
+            e.ToTable("event_push_actions");
+            e.HasKey(x => new { x.UserId, x.EventId });
+            // GET /notifications (newest first, paged by stream position) and pusher delivery (after a position).
+            e.HasIndex(x => new { x.UserId, x.StreamOrdering });
+            // Unread counts of rooms (sync) and receipts marking a room's notifications read.
+            e.HasIndex(x => new { x.UserId, x.RoomId, x.Read, x.StreamOrdering });
+        });
+        model.Entity<PusherRow>(e =>
+        {
+            e.ToTable("pushers");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.AppId, x.Pushkey, x.UserId }).IsUnique();
+            e.HasIndex(x => x.UserId);
         });
     }
 

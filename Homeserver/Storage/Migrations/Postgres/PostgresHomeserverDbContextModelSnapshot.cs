@@ -673,6 +673,194 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("profiles", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.PushActionRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("EventId")
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("ActionsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actions_json");
+
+                    b.Property<bool>("Highlight")
+                        .HasColumnType("boolean")
+                        .HasColumnName("highlight");
+
+                    b.Property<bool>("Read")
+                        .HasColumnType("boolean")
+                        .HasColumnName("read");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<long>("StreamOrdering")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stream_ordering");
+
+                    b.Property<string>("ThreadId")
+                        .HasColumnType("text")
+                        .HasColumnName("thread_id");
+
+                    b.Property<long>("Ts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ts");
+
+                    b.HasKey("UserId", "EventId");
+
+                    b.HasIndex("UserId", "StreamOrdering");
+
+                    b.HasIndex("UserId", "RoomId", "Read", "StreamOrdering");
+
+                    b.ToTable("event_push_actions", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.PushRuleRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Kind")
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("RuleId")
+                        .HasColumnType("text")
+                        .HasColumnName("rule_id");
+
+                    b.Property<string>("ActionsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("actions_json");
+
+                    b.Property<string>("ConditionsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("conditions_json");
+
+                    b.Property<bool?>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_default");
+
+                    b.Property<string>("Pattern")
+                        .HasColumnType("text")
+                        .HasColumnName("pattern");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer")
+                        .HasColumnName("priority");
+
+                    b.HasKey("UserId", "Kind", "RuleId");
+
+                    b.ToTable("push_rules", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.PushRulesVersionRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("Position");
+
+                    b.ToTable("push_rules_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.PusherRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AppDisplayName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("app_display_name");
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("app_id");
+
+                    b.Property<string>("DataJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("data_json");
+
+                    b.Property<string>("DeviceDisplayName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("device_display_name");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("text")
+                        .HasColumnName("device_id");
+
+                    b.Property<long?>("FailingSinceTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failing_since_ts");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Lang")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("lang");
+
+                    b.Property<long>("LastStreamOrdering")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_stream_ordering");
+
+                    b.Property<string>("ProfileTag")
+                        .HasColumnType("text")
+                        .HasColumnName("profile_tag");
+
+                    b.Property<string>("Pushkey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("pushkey");
+
+                    b.Property<long>("PushkeyTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pushkey_ts");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("AppId", "Pushkey", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("pushers", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RefreshTokenRow", b =>
                 {
                     b.Property<long>("Id")

@@ -664,6 +664,192 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("profiles", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.PushActionRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("EventId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("ActionsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actions_json");
+
+                    b.Property<bool>("Highlight")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("highlight");
+
+                    b.Property<bool>("Read")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("read");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<long>("StreamOrdering")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stream_ordering");
+
+                    b.Property<string>("ThreadId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("thread_id");
+
+                    b.Property<long>("Ts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ts");
+
+                    b.HasKey("UserId", "EventId");
+
+                    b.HasIndex("UserId", "StreamOrdering");
+
+                    b.HasIndex("UserId", "RoomId", "Read", "StreamOrdering");
+
+                    b.ToTable("event_push_actions", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.PushRuleRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Kind")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("RuleId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_id");
+
+                    b.Property<string>("ActionsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actions_json");
+
+                    b.Property<string>("ConditionsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conditions_json");
+
+                    b.Property<bool?>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_default");
+
+                    b.Property<string>("Pattern")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pattern");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("priority");
+
+                    b.HasKey("UserId", "Kind", "RuleId");
+
+                    b.ToTable("push_rules", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.PushRulesVersionRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("Position");
+
+                    b.ToTable("push_rules_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.PusherRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AppDisplayName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app_display_name");
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app_id");
+
+                    b.Property<string>("DataJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("data_json");
+
+                    b.Property<string>("DeviceDisplayName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_display_name");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_id");
+
+                    b.Property<long?>("FailingSinceTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failing_since_ts");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Lang")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lang");
+
+                    b.Property<long>("LastStreamOrdering")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_stream_ordering");
+
+                    b.Property<string>("ProfileTag")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("profile_tag");
+
+                    b.Property<string>("Pushkey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pushkey");
+
+                    b.Property<long>("PushkeyTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pushkey_ts");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("AppId", "Pushkey", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("pushers", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RefreshTokenRow", b =>
                 {
                     b.Property<long>("Id")
