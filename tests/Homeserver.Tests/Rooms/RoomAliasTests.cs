@@ -22,6 +22,8 @@ public abstract class RoomAliasTests(ServerFixture server)
         var resolved = (await Http.GetAliasAsync(alice, alias)).AssertOk();
         Assert.Equal(roomId, resolved.String("room_id"));
         Assert.Equal([ServerFixture.ServerName], resolved.Body["servers"]!.AsArray().Select(s => (string)s!));
+        // Resolving needs no access token (the spec gives GET no security requirement).
+        Assert.Equal(roomId, (await Http.GetMatrixAsync(AliasPath(alias))).AssertOk().String("room_id"));
         var listed = (await Http.RoomGetAsync(alice, roomId, "aliases")).AssertOk();
         Assert.Equal([alias], listed.Body["aliases"]!.AsArray().Select(a => (string)a!));
     }
