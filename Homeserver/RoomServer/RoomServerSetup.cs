@@ -39,6 +39,7 @@ public static class RoomServerSetup
         services.AddScoped<ThreadsService>();
         services.AddScoped<RelationSendRules>();
         services.AddScoped<EventContextService>();
+        services.AddScoped<SyncExtras>();
         services.AddScoped<SyncService>();
         services.AddRoomLifecycle();
         return services;

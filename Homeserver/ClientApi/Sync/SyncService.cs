@@ -15,7 +15,7 @@ namespace Messenger.Homeserver.ClientApi.Sync;
 /// <c>next_batch</c> never misses or repeats one, even when events arrive during the request. With nothing to say,
 /// the request waits (up to <c>timeout</c>) until something the user watches changes.
 /// </summary>
-public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, ClientEventFormatter formatter, RoomServerContext context)
+public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, ClientEventFormatter formatter, SyncExtras extras, RoomServerContext context)
 {
     public async Task<JsonObject> SyncAsync(Requester requester, SyncRequest request, CancellationToken ct)
     {
@@ -24,7 +24,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         while (true)
         {
             var upTo = context.Positions.Current;
-            var response = await BuildAsync(requester, since, upTo, request, ct);
+            var response = await BuildAsync(requester, request.Since, upTo, request, ct);
             var remaining = deadline - DateTime.UtcNow;
             if (since is null || request.FullState || HasContent(response) || remaining <= TimeSpan.Zero || ct.IsCancellationRequested)
                 return response;
@@ -37,10 +37,12 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         }
     }
 
-    private async Task<JsonObject> BuildAsync(Requester requester, long? since, long upTo, SyncRequest request, CancellationToken ct)
+    private async Task<JsonObject> BuildAsync(Requester requester, SyncToken? sinceToken, long upTo, SyncRequest request, CancellationToken ct)
     {
+        var since = sinceToken?.Events;
         var join = new JsonObject();
         var invite = new JsonObject();
+        var knock = new JsonObject();
         var leave = new JsonObject();
         var memberships = await rooms.MembershipsOfAsync(requester.UserId, ct);
 
@@ -49,7 +51,8 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
             ? (await rooms.MembershipChangesAsync(requester.UserId, s, upTo, ct)).GroupBy(e => e.RoomId).ToDictionary(g => g.Key, g => g.Last())
             : [];
 
-        memberships = memberships.Where(m => request.Filter.AllowsRoom(m.RoomId)).ToList();
+        var forgotten = await extras.ForgottenMembershipEventsAsync(requester.UserId, ct);
+        memberships = memberships.Where(m => request.Filter.AllowsRoom(m.RoomId) && !forgotten.Contains(m.EventId)).ToList();
         var joinedRooms = memberships.Where(m => m.Membership == Membership.Join).Select(m => m.RoomId).ToList();
         var active = since is { } from && !request.FullState
             ? (await rooms.RoomsWithEventsAsync(joinedRooms, from, upTo, ct)).ToHashSet()
@@ -74,6 +77,12 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
             invite[membership.RoomId] = new JsonObject { ["invite_state"] = new JsonObject { ["events"] = await InviteStateAsync(membership.RoomId, membership.EventId, ct) } };
         }
 
+        foreach (var membership in memberships.Where(m => m.Membership == Membership.Knock))
+        {
+            if (since is not null && !changed.ContainsKey(membership.RoomId)) continue;
+            knock[membership.RoomId] = new JsonObject { ["knock_state"] = new JsonObject { ["events"] = await InviteStateAsync(membership.RoomId, membership.EventId, ct) } };
+        }
+
         foreach (var membership in memberships.Where(m => m.Membership is Membership.Leave or Membership.Ban))
         {
             var leftNow = since is not null && changed.TryGetValue(membership.RoomId, out var change) && change.EventId == membership.EventId;
@@ -84,15 +93,17 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
             leave[membership.RoomId] = await LeftRoomAsync(requester, membership.RoomId, since, leaveEvent.StreamOrdering, request.Filter, ct);
         }
 
+        var keys = await extras.KeysAsync(requester, sinceToken, upTo, ct);
         return new JsonObject
         {
-            ["next_batch"] = new SyncToken(upTo).ToString(),
-            ["rooms"] = new JsonObject { ["join"] = join, ["invite"] = invite, ["leave"] = leave, ["knock"] = new JsonObject() },
+            ["next_batch"] = new SyncToken(upTo, keys.ToDeviceThrough).ToString(),
+            ["rooms"] = new JsonObject { ["join"] = join, ["invite"] = invite, ["leave"] = leave, ["knock"] = knock },
             ["presence"] = new JsonObject { ["events"] = new JsonArray() },
             ["account_data"] = new JsonObject { ["events"] = new JsonArray() },
-            ["to_device"] = new JsonObject { ["events"] = new JsonArray() },
-            ["device_lists"] = new JsonObject { ["changed"] = new JsonArray(), ["left"] = new JsonArray() },
-            ["device_one_time_keys_count"] = new JsonObject(),
+            ["to_device"] = new JsonObject { ["events"] = keys.ToDevice },
+            ["device_lists"] = new JsonObject { ["changed"] = keys.Changed, ["left"] = keys.Left },
+            ["device_one_time_keys_count"] = keys.OneTimeKeyCounts,
+            ["device_unused_fallback_key_types"] = keys.UnusedFallbackKeyTypes,
         };
     }
 
@@ -226,7 +237,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
     /// <summary>Whether the timeline's first event is not the room's first (an initial sync then says limited).</summary>
     private static bool HasOlder(List<EventRow> rows) => rows[0].Type != EventTypes.Create;
 
-    /// <summary>The invite's stripped state ("Stripped state"): the room's identifying state plus the invite itself.</summary>
+    /// <summary>The stripped state of an invite or a knock ("Stripped state"): the room's identifying state plus the membership event itself.</summary>
     private async Task<JsonArray> InviteStateAsync(string roomId, string inviteEventId, CancellationToken ct)
     {
         var snapshot = await pipeline.SnapshotAsync(roomId, ct);
@@ -247,6 +258,9 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
     private static bool HasContent(JsonObject response)
     {
         var rooms = response["rooms"]!;
-        return rooms["join"]!.AsObject().Count > 0 || rooms["invite"]!.AsObject().Count > 0 || rooms["leave"]!.AsObject().Count > 0;
+        return rooms["join"]!.AsObject().Count > 0 || rooms["invite"]!.AsObject().Count > 0 || rooms["leave"]!.AsObject().Count > 0
+            || rooms["knock"]!.AsObject().Count > 0
+            || response["to_device"]!["events"]!.AsArray().Count > 0
+            || response["device_lists"]!["changed"]!.AsArray().Count > 0 || response["device_lists"]!["left"]!.AsArray().Count > 0;
     }
 }

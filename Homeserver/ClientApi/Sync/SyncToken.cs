@@ -3,21 +3,31 @@ using System.Globalization;
 namespace Messenger.Homeserver.ClientApi.Sync;
 
 /// <summary>
-/// The opaque <c>since</c>/<c>next_batch</c> token of <c>/sync</c>: positions in each stream a sync covers,
-/// written <c>s{events}</c>. More streams (to-device, account data, receipts, typing, presence, device lists)
-/// join as <c>_</c>-separated fields when they arrive; older tokens then read as position 0 for them.
+/// The opaque <c>since</c>/<c>next_batch</c> token of <c>/sync</c>: <c>s{events}_{toDevice}</c>. Every stream shares the
+/// event stream's positions (<c>StreamPositions</c>), so one number covers events, device list changes and the rest;
+/// to-device has its own because a response carries at most 100 of them and the next one must resume where that
+/// one stopped. A token without the second field (older, or hand-made) reads it as equal to the first.
 /// </summary>
-public readonly record struct SyncToken(long Events)
+public readonly record struct SyncToken(long Events, long ToDevice)
 {
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"s{Events}");
+    public SyncToken(long position) : this(position, position)
+    {
+    }
+
+    public override string ToString() =>
+        ToDevice == Events
+            ? string.Create(CultureInfo.InvariantCulture, $"s{Events}")
+            : string.Create(CultureInfo.InvariantCulture, $"s{Events}_{ToDevice}");
 
     public static bool TryParse(string? text, out SyncToken token)
     {
         token = default;
         if (string.IsNullOrEmpty(text) || text[0] != 's') return false;
-        var first = text[1..].Split('_')[0];
-        if (!long.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var events)) return false;
-        token = new SyncToken(events);
+        var parts = text[1..].Split('_');
+        if (parts.Length > 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var events)) return false;
+        var toDevice = events;
+        if (parts.Length == 2 && (!long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out toDevice) || toDevice > events)) return false;
+        token = new SyncToken(events, toDevice);
         return true;
     }
 }
