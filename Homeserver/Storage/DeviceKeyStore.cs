@@ -66,27 +66,39 @@ public sealed class DeviceKeyStore(HomeserverDbContext db, HomeserverConfig conf
             .OrderBy(k => k.Algorithm).Select(k => k.Algorithm).ToListAsync(ct);
 
     /// <summary>
-    /// Takes the oldest one-time key of a device and algorithm, deleting it in the same statement, so that no two
-    /// claims — in this process or another, on either database — can ever get the same key. On PostgreSQL a row
-    /// another claim has locked is skipped (that claim takes it); SQLite runs one writer at a time.
+    /// Takes the oldest one-time key of each (user, device, algorithm), deleting it in the statement that reads it, so
+    /// that no two claims — in this process or another, on either database — can ever get the same key. On PostgreSQL
+    /// one statement serves the whole request, and a row another claim has locked is skipped (that claim takes it);
+    /// SQLite runs one writer at a time, one statement per device.
     /// </summary>
-    public async Task<(string KeyId, string Json)?> ClaimOneTimeKeyAsync(string userId, string deviceId, string algorithm, CancellationToken ct = default)
+    public async Task<List<ClaimedKey>> ClaimOneTimeKeysAsync(IReadOnlyList<(string UserId, string DeviceId, string Algorithm)> wanted, CancellationToken ct = default)
     {
-        var query = config.Database.Type == DatabaseConfig.Postgres
-            ? db.Database.SqlQuery<ClaimedKey>(
+        if (wanted.Count == 0) return [];
+        if (config.Database.Type == DatabaseConfig.Postgres)
+        {
+            var users = wanted.Select(w => w.UserId).ToArray();
+            var devices = wanted.Select(w => w.DeviceId).ToArray();
+            var algorithms = wanted.Select(w => w.Algorithm).ToArray();
+            return await db.Database.SqlQuery<ClaimedKey>(
                 $"""
-                DELETE FROM one_time_keys WHERE id = (SELECT id FROM one_time_keys
-                    WHERE user_id = {userId} AND device_id = {deviceId} AND algorithm = {algorithm} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING key_id AS "KeyId", json AS "Json"
-                """)
-            : db.Database.SqlQuery<ClaimedKey>(
+                DELETE FROM one_time_keys WHERE id IN (
+                    SELECT k.id FROM unnest({users}, {devices}, {algorithms}) AS r(u, d, a)
+                    CROSS JOIN LATERAL (SELECT id FROM one_time_keys WHERE user_id = r.u AND device_id = r.d AND algorithm = r.a
+                        ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) AS k)
+                RETURNING user_id AS "UserId", device_id AS "DeviceId", algorithm AS "Algorithm", key_id AS "KeyId", json AS "Json"
+                """).ToListAsync(ct);
+        }
+        var claimed = new List<ClaimedKey>();
+        foreach (var (userId, deviceId, algorithm) in wanted)
+        {
+            claimed.AddRange(await db.Database.SqlQuery<ClaimedKey>(
                 $"""
                 DELETE FROM one_time_keys WHERE id = (SELECT id FROM one_time_keys
                     WHERE user_id = {userId} AND device_id = {deviceId} AND algorithm = {algorithm} ORDER BY id LIMIT 1)
-                RETURNING key_id AS "KeyId", json AS "Json"
-                """);
-        var claimed = await query.ToListAsync(ct);
-        return claimed.Count == 0 ? null : (claimed[0].KeyId, claimed[0].Json);
+                RETURNING user_id AS "UserId", device_id AS "DeviceId", algorithm AS "Algorithm", key_id AS "KeyId", json AS "Json"
+                """).ToListAsync(ct));
+        }
+        return claimed;
     }
 
     /// <summary>Marks a fallback key handed out by a claim.</summary>
@@ -111,5 +123,7 @@ public sealed class DeviceKeyStore(HomeserverDbContext db, HomeserverConfig conf
     /// <summary>See <see cref="HomeserverDbContext.InTransactionAsync"/>.</summary>
     public Task InTransactionAsync(Func<Task> work, CancellationToken ct = default) => db.InTransactionAsync(work, ct);
 
-    private sealed record ClaimedKey(string KeyId, string Json);
 }
+
+/// <summary>A one-time key taken by a claim.</summary>
+public sealed record ClaimedKey(string UserId, string DeviceId, string Algorithm, string KeyId, string Json);

@@ -53,25 +53,23 @@ public sealed class KeyClaimService(DeviceKeyStore keys, DatabaseWriteGate write
 
     private async Task ClaimLocalAsync(List<string> users, Dictionary<string, IReadOnlyDictionary<string, string>> requests, JsonObject claimed, CancellationToken ct)
     {
+        var wanted = users.SelectMany(u => requests[u].Select(d => (UserId: u, DeviceId: d.Key, Algorithm: d.Value))).ToList();
         using var writing = await writeGate.EnterAsync(ct);
         await keys.InTransactionAsync(async () =>
         {
-            foreach (var user in users)
+            var oneTime = (await keys.ClaimOneTimeKeysAsync(wanted, ct)).ToDictionary(k => (k.UserId, k.DeviceId));
+            foreach (var (user, device, algorithm) in wanted)
             {
-                foreach (var (device, algorithm) in requests[user])
-                {
-                    var key = await ClaimOneAsync(user, device, algorithm, ct);
-                    if (key is not { } k) continue;
-                    if (claimed[user] is not JsonObject byDevice) claimed[user] = byDevice = [];
-                    byDevice[device] = new JsonObject { [$"{algorithm}:{k.KeyId}"] = SignedKeyJson.Parse(k.Json) };
-                }
+                (string KeyId, string Json)? key = oneTime.TryGetValue((user, device), out var k) ? (k.KeyId, k.Json) : await FallbackAsync(user, device, algorithm, ct);
+                if (key is not { } found) continue;
+                if (claimed[user] is not JsonObject byDevice) claimed[user] = byDevice = [];
+                byDevice[device] = new JsonObject { [$"{algorithm}:{found.KeyId}"] = SignedKeyJson.Parse(found.Json) };
             }
         }, ct);
     }
 
-    private async Task<(string KeyId, string Json)?> ClaimOneAsync(string user, string device, string algorithm, CancellationToken ct)
+    private async Task<(string KeyId, string Json)?> FallbackAsync(string user, string device, string algorithm, CancellationToken ct)
     {
-        if (await keys.ClaimOneTimeKeyAsync(user, device, algorithm, ct) is { } oneTime) return oneTime;
         var fallback = await keys.FindFallbackKeyAsync(user, device, algorithm, ct);
         if (fallback is null) return null;
         if (!fallback.Used) await keys.MarkFallbackKeyUsedAsync(user, device, algorithm, ct);
