@@ -7,6 +7,7 @@ using Messenger.Homeserver.ClientApi.Account;
 using Messenger.Homeserver.ClientApi.Devices;
 using Messenger.Homeserver.ClientApi.Discovery;
 using Messenger.Homeserver.ClientApi.Keys;
+using Messenger.Homeserver.ClientApi.Push;
 using Messenger.Homeserver.ClientApi.Rooms;
 using Messenger.Homeserver.ClientApi.Sync;
 using Messenger.Homeserver.Configuration;
@@ -57,6 +58,7 @@ public static partial class HomeserverApp
         services.AddHomeserverJobs();
         services.AddRoomServer();
         services.AddKeys();
+        services.AddPush();
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -77,6 +79,7 @@ public static partial class HomeserverApp
         client.MapRoomsEndpoints();
         client.MapSyncEndpoints();
         client.MapKeysEndpoints();
+        client.MapPushEndpoints();
         app.MapGroup("/_matrix/client/v1").MapRegistrationTokenValidity();
         app.MapRelationsEndpoints(client);
         app.MapDiscoveryEndpoints(client);
@@ -92,6 +95,7 @@ public static partial class HomeserverApp
         await StorageSetup.MigrateAsync(app.Services, config, ct);
         await app.Services.InitializeRoomServerAsync(ct);
         await app.Services.InitializeKeysAsync(ct);
+        await app.Services.InitializePushAsync(ct);
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<UiaSessionStore>().SyncConfiguredTokensAsync(
             config.Registration.RegistrationTokens.Select(t => (t.Token, t.UsesAllowed, t.ExpiryTime)), ct);

@@ -1,0 +1,28 @@
+using Messenger.Homeserver.RoomServer;
+using Messenger.Homeserver.Storage;
+
+namespace Messenger.Homeserver.ClientApi.Push;
+
+/// <summary>Registers the push module: push rules, evaluation of new events, notifications and pushers.</summary>
+public static class PushSetup
+{
+    public static IServiceCollection AddPush(this IServiceCollection services)
+    {
+        services.AddScoped<PushRuleStore>();
+        services.AddScoped<PushRulesService>();
+        return services;
+    }
+
+    public static void MapPushEndpoints(this IEndpointRouteBuilder client)
+    {
+        client.MapPushRulesEndpoints();
+    }
+
+    /// <summary>Continues the stream positions after the highest a push rules change took (run at start).</summary>
+    public static async Task InitializePushAsync(this IServiceProvider services, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var max = await scope.ServiceProvider.GetRequiredService<PushRuleStore>().MaxPositionAsync(ct);
+        services.GetRequiredService<StreamPositions>().Initialize(max);
+    }
+}
