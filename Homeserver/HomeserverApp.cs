@@ -96,6 +96,7 @@ public static partial class HomeserverApp
         await app.Services.InitializeRoomServerAsync(ct);
         await app.Services.InitializeKeysAsync(ct);
         await app.Services.InitializePushAsync(ct);
+        app.Services.GetRequiredService<StreamPositions>().SkipAheadAfterRestart();
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<UiaSessionStore>().SyncConfiguredTokensAsync(
             config.Registration.RegistrationTokens.Select(t => (t.Token, t.UsesAllowed, t.ExpiryTime)), ct);

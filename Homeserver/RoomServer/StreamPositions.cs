@@ -33,6 +33,21 @@ public sealed class StreamPositions
         }
     }
 
+    /// <summary>
+    /// Called once at start-up after every <see cref="Initialize"/>: positions handed out by the previous run whose
+    /// transactions rolled back were never stored, yet a client may hold a sync token beyond them. Continuing from the
+    /// stored maximum would give those numbers to new events that such a client would then never see; a gap far larger
+    /// than any run's failed writes avoids that. Positions only order things, so gaps cost nothing.
+    /// </summary>
+    public void SkipAheadAfterRestart(long gap = 1_000_000)
+    {
+        lock (gate)
+        {
+            lastAllocated += gap;
+            if (inFlight.Count == 0) current = lastAllocated;
+        }
+    }
+
     public long Allocate()
     {
         lock (gate)
