@@ -162,10 +162,7 @@ export function waitUntil(emitter, events, check, description, timeoutMs = deliv
 
 /**
  * A fetch that notes each request (access token left out) and its response in `log`, keeping the
- * last 30; failed responses with their body. It also stands in for one endpoint that is not built
- * yet (issue 5, push rules): the SDK's sync loop does not start until `GET /pushrules/` succeeds,
- * so while the server answers it 404 M_UNRECOGNIZED the client gets an empty rule set instead, and
- * the log says so. Once the server serves push rules this does nothing.
+ * last 30; failed responses with their body.
  */
 function recordingFetch(log) {
   const note = (line) => {
@@ -183,11 +180,6 @@ function recordingFetch(log) {
     }
     const body = await response.clone().text();
     note(`${method} ${path} -> ${response.status} ${body.slice(0, 500)}`);
-    if (method === "GET" && pathname.endsWith("/_matrix/client/v3/pushrules/") && response.status === 404 &&
-        body.includes("M_UNRECOGNIZED")) {
-      note("  (push rules are not built yet, issue 5: the client gets an empty rule set)");
-      return Response.json({ global: {} });
-    }
     return response;
   };
 }
