@@ -14,7 +14,7 @@ namespace Messenger.Homeserver.RoomServer;
 /// one transaction (<see cref="EventPersister"/>), then notify (sync waiters now; federation and application-service
 /// senders read the same stream positions). Every room API that changes a room goes through here.
 /// </summary>
-public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister, RoomServerContext context)
+public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister, RoomServerContext context, Push.IEventPushHook push)
 {
     /// <summary>The room as the next local event sees it, or null if this server does not know the room.</summary>
     public async Task<RoomSnapshot?> SnapshotAsync(string roomId, CancellationToken ct)
@@ -107,6 +107,7 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
         }
         context.Snapshots.Set(result.Snapshot);
         foreach (var e in batch.Events) context.Events.Add(e.Pdu);
+        await push.OnPersistedAsync(result.Snapshot, batch.Events, result.StreamOrderings);
 
         var keys = new HashSet<string>(StringComparer.Ordinal) { result.Snapshot.RoomId };
         foreach (var e in batch.Events)

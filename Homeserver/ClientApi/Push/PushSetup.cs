@@ -1,3 +1,4 @@
+using Messenger.Homeserver.Push;
 using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage;
 
@@ -10,12 +11,25 @@ public static class PushSetup
     {
         services.AddScoped<PushRuleStore>();
         services.AddScoped<PushRulesService>();
+        services.AddScoped<PushActionStore>();
+        services.AddScoped<PusherStore>();
+        services.AddScoped<IDeviceDeletionHook>(sp => sp.GetRequiredService<PusherStore>());
+        services.AddScoped<PushersService>();
+        services.AddScoped<NotificationsService>();
+        services.AddScoped<EventPushProcessor>();
+        services.AddScoped<IEventPushHook>(sp => sp.GetRequiredService<EventPushProcessor>());
+        services.AddSingleton<PushDeliverySignal>();
+        services.AddHttpClient(PushGatewayClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
+        services.AddSingleton<PushGatewayClient>();
+        services.AddScoped<PushDelivery>();
+        services.AddHostedService<PushDeliveryWorker>();
         return services;
     }
 
     public static void MapPushEndpoints(this IEndpointRouteBuilder client)
     {
         client.MapPushRulesEndpoints();
+        client.MapPushersEndpoints();
     }
 
     /// <summary>Continues the stream positions after the highest a push rules change took (run at start).</summary>
