@@ -65,10 +65,14 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
             slices.Add(await SliceAsync(requester, roomId, newlyJoined ? null : since, upTo, request.Filter, ct));
         }
         var rendered = await RenderAsync(requester, slices, request.Filter, ct);
-        var members = await rooms.MemberListsAsync(slices.Select(r => r.RoomId).ToList(), ct);
+        // "summary" may be left out when it did not change: only rooms new to the client or with membership changes
+        // in the window get one, so a message into a big room does not read its member list for every waiting member.
+        var summarised = slices.Where(r => r.Initial || r.Timeline.Any(e => e.Type == EventTypes.Member) || r.StateIds.Count > 0)
+            .Select(r => r.RoomId).ToList();
+        var members = await rooms.MemberListsAsync(summarised, ct);
         foreach (var slice in slices)
         {
-            join[slice.RoomId] = JoinedRoom(requester, rendered[slice.RoomId], members.GetValueOrDefault(slice.RoomId) ?? []);
+            join[slice.RoomId] = JoinedRoom(requester, rendered[slice.RoomId], members.GetValueOrDefault(slice.RoomId));
         }
 
         foreach (var membership in memberships.Where(m => m.Membership == Membership.Invite))
@@ -108,22 +112,24 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
     }
 
     /// <summary>A joined room's entry: its rendered timeline and state, and the summary from its member list.</summary>
-    private static JsonObject JoinedRoom(Requester requester, (JsonObject Timeline, JsonArray State) rendered, List<(string UserId, string? Membership)> members)
+    private static JsonObject JoinedRoom(Requester requester, (JsonObject Timeline, JsonArray State) rendered, List<(string UserId, string? Membership)>? members)
     {
-        var heroes = members.Where(m => m.UserId != requester.UserId && m.Membership is Membership.Join or Membership.Invite)
-            .Select(m => m.UserId).Order(StringComparer.Ordinal).Take(5).ToList();
+        var summary = new JsonObject();
+        if (members is not null)
+        {
+            var heroes = members.Where(m => m.UserId != requester.UserId && m.Membership is Membership.Join or Membership.Invite)
+                .Select(m => m.UserId).Order(StringComparer.Ordinal).Take(5).ToList();
+            summary["m.heroes"] = new JsonArray(heroes.Select(h => (JsonNode)JsonValue.Create(h)!).ToArray());
+            summary["m.joined_member_count"] = members.Count(m => m.Membership == Membership.Join);
+            summary["m.invited_member_count"] = members.Count(m => m.Membership == Membership.Invite);
+        }
         return new JsonObject
         {
             ["timeline"] = rendered.Timeline,
             ["state"] = new JsonObject { ["events"] = rendered.State },
             ["ephemeral"] = new JsonObject { ["events"] = new JsonArray() },
             ["account_data"] = new JsonObject { ["events"] = new JsonArray() },
-            ["summary"] = new JsonObject
-            {
-                ["m.heroes"] = new JsonArray(heroes.Select(h => (JsonNode)JsonValue.Create(h)!).ToArray()),
-                ["m.joined_member_count"] = members.Count(m => m.Membership == Membership.Join),
-                ["m.invited_member_count"] = members.Count(m => m.Membership == Membership.Invite),
-            },
+            ["summary"] = summary,
             ["unread_notifications"] = new JsonObject { ["highlight_count"] = 0, ["notification_count"] = 0 },
             ["unread_thread_notifications"] = new JsonObject(),
         };
