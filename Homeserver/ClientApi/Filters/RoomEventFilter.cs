@@ -22,6 +22,9 @@ public sealed record RoomEventFilter
     public bool LazyLoadMembers { get; init; }
     public bool IncludeRedundantMembers { get; init; }
 
+    /// <summary>Per-thread notification counts in sync (<c>unread_thread_notifications</c>).</summary>
+    public bool UnreadThreadNotifications { get; init; }
+
     /// <summary>True when the filter can exclude no event (so queries need not look at content).</summary>
     public bool IsOpen => Types is null && NotTypes.Count == 0 && Senders is null && NotSenders.Count == 0 && ContainsUrl is null;
 
@@ -59,6 +62,7 @@ public sealed record RoomEventFilter
             ContainsUrl = Bool(json, "contains_url", path),
             LazyLoadMembers = Bool(json, "lazy_load_members", path) ?? false,
             IncludeRedundantMembers = Bool(json, "include_redundant_members", path) ?? false,
+            UnreadThreadNotifications = Bool(json, "unread_thread_notifications", path) ?? false,
         };
     }
 

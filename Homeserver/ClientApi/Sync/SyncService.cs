@@ -3,6 +3,7 @@ using Messenger.Federation.Protocol.Events;
 using Messenger.Homeserver.Auth;
 using Messenger.Homeserver.ClientApi.Filters;
 using Messenger.Homeserver.ClientApi.Rooms;
+using Messenger.Homeserver.Push;
 using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage;
 using Messenger.Homeserver.Storage.Rows;
@@ -70,9 +71,12 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         var summarised = slices.Where(r => r.Initial || r.Timeline.Any(e => e.Type == EventTypes.Member) || r.StateIds.Count > 0)
             .Select(r => r.RoomId).ToList();
         var members = await rooms.MemberListsAsync(summarised, ct);
+        var unread = await extras.UnreadCountsAsync(requester.UserId, slices.Select(r => r.RoomId).ToList(), upTo, ct);
+        var threaded = request.Filter.Timeline.UnreadThreadNotifications;
         foreach (var slice in slices)
         {
-            join[slice.RoomId] = JoinedRoom(requester, rendered[slice.RoomId], members.GetValueOrDefault(slice.RoomId));
+            var counts = unread.GetValueOrDefault(slice.RoomId) ?? RoomUnreadCounts.None;
+            join[slice.RoomId] = JoinedRoom(requester, rendered[slice.RoomId], members.GetValueOrDefault(slice.RoomId), counts, threaded);
         }
 
         foreach (var membership in memberships.Where(m => m.Membership == Membership.Invite))
@@ -98,12 +102,14 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         }
 
         var keys = await extras.KeysAsync(requester, sinceToken, upTo, ct);
+        var accountData = new JsonArray();
+        if (await extras.PushRulesEventAsync(requester.UserId, since, upTo, ct) is { } pushRulesEvent) accountData.Add(pushRulesEvent);
         return new JsonObject
         {
             ["next_batch"] = new SyncToken(upTo, keys.ToDeviceThrough).ToString(),
             ["rooms"] = new JsonObject { ["join"] = join, ["invite"] = invite, ["leave"] = leave, ["knock"] = knock },
             ["presence"] = new JsonObject { ["events"] = new JsonArray() },
-            ["account_data"] = new JsonObject { ["events"] = new JsonArray() },
+            ["account_data"] = new JsonObject { ["events"] = accountData },
             ["to_device"] = new JsonObject { ["events"] = keys.ToDevice },
             ["device_lists"] = new JsonObject { ["changed"] = keys.Changed, ["left"] = keys.Left },
             ["device_one_time_keys_count"] = keys.OneTimeKeyCounts,
@@ -112,7 +118,8 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
     }
 
     /// <summary>A joined room's entry: its rendered timeline and state, and the summary from its member list.</summary>
-    private static JsonObject JoinedRoom(Requester requester, (JsonObject Timeline, JsonArray State) rendered, List<(string UserId, string? Membership)>? members)
+    private static JsonObject JoinedRoom(Requester requester, (JsonObject Timeline, JsonArray State) rendered, List<(string UserId, string? Membership)>? members,
+        RoomUnreadCounts unread, bool threaded)
     {
         var summary = new JsonObject();
         if (members is not null)
@@ -130,8 +137,8 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
             ["ephemeral"] = new JsonObject { ["events"] = new JsonArray() },
             ["account_data"] = new JsonObject { ["events"] = new JsonArray() },
             ["summary"] = summary,
-            ["unread_notifications"] = new JsonObject { ["highlight_count"] = 0, ["notification_count"] = 0 },
-            ["unread_thread_notifications"] = new JsonObject(),
+            ["unread_notifications"] = unread.UnreadNotifications(threaded),
+            ["unread_thread_notifications"] = threaded ? unread.UnreadThreadNotifications() : new JsonObject(),
         };
     }
 
@@ -266,7 +273,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         var rooms = response["rooms"]!;
         return rooms["join"]!.AsObject().Count > 0 || rooms["invite"]!.AsObject().Count > 0 || rooms["leave"]!.AsObject().Count > 0
             || rooms["knock"]!.AsObject().Count > 0
-            || response["to_device"]!["events"]!.AsArray().Count > 0
+            || response["to_device"]!["events"]!.AsArray().Count > 0 || response["account_data"]!["events"]!.AsArray().Count > 0
             || response["device_lists"]!["changed"]!.AsArray().Count > 0 || response["device_lists"]!["left"]!.AsArray().Count > 0;
     }
 }

@@ -96,6 +96,46 @@ public abstract class SyncExtensionsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Unread_counts_follow_push_rules_and_a_mention_highlights()
+    {
+        var alice = await Http.RegisterAsync(NewUsername("alice"));
+        var bob = await Http.RegisterAsync(NewUsername("bob"));
+        var roomId = await Http.CreateRoomAsync(alice, new { preset = "public_chat" });
+        (await Http.RoomPostAsync(bob, roomId, "join", new { })).AssertOk();
+        (await Http.RoomPostAsync(alice, roomId, "invite", new { user_id = (await Http.RegisterAsync()).UserId })).AssertOk();
+        var bobName = bob.UserId[1..bob.UserId.IndexOf(':')];
+
+        await Http.SendTextAsync(alice, roomId, "hello everyone");
+        // Intentional mentions (m.mentions, ".m.rule.is_user_mention"): the spec's default rules no longer match names in the body.
+        (await Http.SendMatrixAsync(HttpMethod.Put, $"{V3}/rooms/{roomId}/send/m.room.message/mention",
+            new JsonObject { ["msgtype"] = "m.text", ["body"] = $"hey {bobName}, look", ["m.mentions"] = new JsonObject { ["user_ids"] = new JsonArray(bob.UserId) } },
+            alice.AccessToken)).AssertOk();
+
+        var counts = (await Http.SyncAsync(bob))["rooms"]!["join"]![roomId]!["unread_notifications"]!;
+        Assert.Equal(2, (int)counts["notification_count"]!);
+        Assert.Equal(1, (int)counts["highlight_count"]!);
+        var own = (await Http.SyncAsync(alice))["rooms"]!["join"]![roomId]!["unread_notifications"]!;
+        Assert.Equal(0, (int)own["notification_count"]!);
+    }
+
+    [Fact]
+    public async Task Push_rules_come_as_account_data_initially_and_after_a_change()
+    {
+        var alice = await Http.RegisterAsync();
+        var initial = await Http.SyncAsync(alice);
+        var rules = Assert.Single(initial["account_data"]!["events"]!.AsArray(), e => (string?)e!["type"] == "m.push_rules");
+        Assert.NotNull(rules!["content"]!["global"]!["override"]);
+
+        var since = (string)initial["next_batch"]!;
+        Assert.Empty((await Http.SyncAsync(alice, since))["account_data"]!["events"]!.AsArray());
+
+        (await Http.SendMatrixAsync(HttpMethod.Put, $"{V3}/pushrules/global/room/{Uri.EscapeDataString("!some:test.local")}",
+            new { actions = new[] { "dont_notify" } }, alice.AccessToken)).AssertOk();
+        var changed = await Http.SyncAsync(alice, since, timeoutMs: 5000);
+        Assert.Contains(changed["account_data"]!["events"]!.AsArray(), e => (string?)e!["type"] == "m.push_rules");
+    }
+
+    [Fact]
     public async Task A_forgotten_room_is_not_listed_even_with_include_leave()
     {
         var alice = await Http.RegisterAsync();
