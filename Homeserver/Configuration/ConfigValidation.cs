@@ -71,6 +71,11 @@ internal static class ConfigValidation
             if (!ServerName.IsValid(config.Federation.DomainWhitelist[i]))
                 errors.Add($"federation.domain_whitelist[{i}]: '{config.Federation.DomainWhitelist[i]}' is not a valid server name");
         }
+        for (var i = 0; i < config.Outbound.AllowedPrivateRanges.Count; i++)
+        {
+            if (!System.Net.IPNetwork.TryParse(config.Outbound.AllowedPrivateRanges[i], out _))
+                errors.Add($"outbound.allowed_private_ranges[{i}]: '{config.Outbound.AllowedPrivateRanges[i]}' is not a CIDR range");
+        }
         for (var i = 0; i < config.Federation.AllowedPrivateRanges.Count; i++)
         {
             if (!System.Net.IPNetwork.TryParse(config.Federation.AllowedPrivateRanges[i], out _))

@@ -54,6 +54,9 @@ public sealed class HomeserverConfig
     [ConfigurationKeyName("federation")]
     public FederationConfig Federation { get; set; } = new();
 
+    [ConfigurationKeyName("outbound")]
+    public OutboundConfig Outbound { get; set; } = new();
+
     [ConfigurationKeyName("rate_limits")]
     public RateLimitsConfig RateLimits { get; set; } = new();
 

@@ -1,3 +1,4 @@
+using Messenger.Homeserver.Http;
 using Messenger.Homeserver.Push;
 using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage;
@@ -19,7 +20,9 @@ public static class PushSetup
         services.AddScoped<EventPushProcessor>();
         services.AddScoped<IEventPushHook>(sp => sp.GetRequiredService<EventPushProcessor>());
         services.AddSingleton<PushDeliverySignal>();
-        services.AddHttpClient(PushGatewayClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
+        services.AddSingleton<OutboundAddressPolicy>();
+        services.AddHttpClient(PushGatewayClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15))
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundAddressPolicy>().CreateHandler());
         services.AddSingleton<PushGatewayClient>();
         services.AddScoped<PushDelivery>();
         services.AddHostedService<PushDeliveryWorker>();

@@ -69,6 +69,8 @@ public abstract class ServerFixture : IAsyncLifetime
             {database}
             {RegistrationYaml}
             {RateLimitsYaml}
+            outbound:
+              allowed_private_ranges: ["127.0.0.0/8"]
             auth:
               argon2_memory_kib: 64
               argon2_iterations: 1
