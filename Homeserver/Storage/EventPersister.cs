@@ -26,73 +26,71 @@ public sealed class EventPersister(HomeserverDbContext db, StreamPositions posit
         using var writing = await writeGate.EnterAsync(ct);
         try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (newRoom is not null) db.Rooms.Add(newRoom);
+
+            var state = before.State;
+            var group = before.StateGroup;
+            var chainLength = group == 0 ? 0 : await ChainLengthAsync(group, ct);
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var orderings = new List<long>(events.Count);
+            var newGroups = new List<(long Id, System.Collections.Immutable.ImmutableDictionary<StateKey, string> State)>();
+
+            foreach (var (pdu, txnId, deviceId) in events)
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                if (newRoom is not null) db.Rooms.Add(newRoom);
-
-                var state = before.State;
-                var group = before.StateGroup;
-                var chainLength = group == 0 ? 0 : await ChainLengthAsync(group, ct);
-                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-                var orderings = new List<long>(events.Count);
-                var newGroups = new List<(long Id, System.Collections.Immutable.ImmutableDictionary<StateKey, string> State)>();
-
-                foreach (var (pdu, txnId, deviceId) in events)
+                var position = positions.Allocate();
+                allocated.Add(position);
+                orderings.Add(position);
+                var groupBefore = group;
+                string? replaces = null;
+                if (pdu.StateTuple is { } key)
                 {
-                    var position = positions.Allocate();
-                    allocated.Add(position);
-                    orderings.Add(position);
-                    var groupBefore = group;
-                    string? replaces = null;
-                    if (pdu.StateTuple is { } key)
-                    {
-                        replaces = state.GetValueOrDefault(key);
-                        var full = group == 0 || chainLength >= MaxChainLength;
-                        db.StateGroups.Add(new StateGroupRow { Id = position, RoomId = before.RoomId, PrevGroup = full ? null : group, ChainLength = full ? 0 : chainLength + 1 });
-                        state = state.SetItem(key, pdu.EventId);
-                        var entries = full ? state.Select(kv => (kv.Key, kv.Value)) : [(key, pdu.EventId)];
-                        foreach (var (entryKey, eventId) in entries)
-                            db.StateGroupEntries.Add(new StateGroupEntryRow { GroupId = position, Type = entryKey.Type, StateKey = entryKey.Key, EventId = eventId });
-                        chainLength = full ? 0 : chainLength + 1;
-                        group = position;
-                        newGroups.Add((position, state));
-                        await UpsertCurrentStateAsync(before.RoomId, key, pdu, ct);
-                    }
-
-                    var relation = EventRelation.Of(pdu.Content);
-                    db.Events.Add(new EventRow
-                    {
-                        EventId = pdu.EventId, RoomId = before.RoomId, StreamOrdering = position, Depth = pdu.Depth, Type = pdu.Type,
-                        StateKey = pdu.StateKey, Sender = pdu.Sender, OriginServerTs = pdu.OriginServerTs, Membership = MembershipOf(pdu),
-                        Json = WithoutUnsigned(pdu), StateGroupBefore = groupBefore, StateGroupAfter = group, ReplacesState = replaces,
-                        RelatesToId = relation?.ParentId, RelType = relation?.RelType, ThreadId = await ThreadOfAsync(before.RoomId, relation, ct),
-                    });
-                    if (pdu.Redacts is { } redacted)
-                    {
-                        // The C-S API checked the sender may redact it; serve the target redacted from now on.
-                        await db.Events.TagWith("EventPersister.ApplyRedaction").Where(e => e.EventId == redacted && e.RoomId == before.RoomId && e.RedactedBy == null)
-                            .ExecuteUpdateAsync(s => s.SetProperty(e => e.RedactedBy, pdu.EventId), ct);
-                    }
-                    foreach (var prev in pdu.PrevEventIds) db.EventEdges.Add(new EventEdgeRow { EventId = pdu.EventId, PrevEventId = prev });
-                    foreach (var auth in pdu.AuthEventIds) db.EventAuthEdges.Add(new EventAuthEdgeRow { EventId = pdu.EventId, AuthEventId = auth });
-                    if (txnId is not null && deviceId is not null)
-                        db.EventTxns.Add(new EventTxnRow { UserId = pdu.Sender, DeviceId = deviceId, TxnId = txnId, EventId = pdu.EventId, CreatedTs = now });
+                    replaces = state.GetValueOrDefault(key);
+                    var full = group == 0 || chainLength >= MaxChainLength;
+                    db.StateGroups.Add(new StateGroupRow { Id = position, RoomId = before.RoomId, PrevGroup = full ? null : group, ChainLength = full ? 0 : chainLength + 1 });
+                    state = state.SetItem(key, pdu.EventId);
+                    var entries = full ? state.Select(kv => (kv.Key, kv.Value)) : [(key, pdu.EventId)];
+                    foreach (var (entryKey, eventId) in entries)
+                        db.StateGroupEntries.Add(new StateGroupEntryRow { GroupId = position, Type = entryKey.Type, StateKey = entryKey.Key, EventId = eventId });
+                    chainLength = full ? 0 : chainLength + 1;
+                    group = position;
+                    newGroups.Add((position, state));
+                    await UpsertCurrentStateAsync(before.RoomId, key, pdu, ct);
                 }
 
-                // Forward extremities: the batch's last event replaces everything its chain references.
-                var last = events[^1].Pdu;
-                var replaced = events.SelectMany(e => e.Pdu.PrevEventIds).Concat(before.Extremities).ToList();
-                await db.ForwardExtremities.TagWith("EventPersister.ReplaceExtremities")
-                    .Where(x => x.RoomId == before.RoomId && replaced.Contains(x.EventId)).ExecuteDeleteAsync(ct);
-                db.ForwardExtremities.Add(new ForwardExtremityRow { RoomId = before.RoomId, EventId = last.EventId });
-
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-                db.ChangeTracker.Clear();
-                foreach (var (id, full) in newGroups) stateGroups.Set(id, full);
-                var after = before with { State = state, Extremities = [last.EventId], MaxDepth = Math.Max(before.MaxDepth, last.Depth), StateGroup = group };
-                return new PersistResult(after, orderings);
+                var relation = EventRelation.Of(pdu.Content);
+                db.Events.Add(new EventRow
+                {
+                    EventId = pdu.EventId, RoomId = before.RoomId, StreamOrdering = position, Depth = pdu.Depth, Type = pdu.Type,
+                    StateKey = pdu.StateKey, Sender = pdu.Sender, OriginServerTs = pdu.OriginServerTs, Membership = MembershipOf(pdu),
+                    Json = WithoutUnsigned(pdu), StateGroupBefore = groupBefore, StateGroupAfter = group, ReplacesState = replaces,
+                    RelatesToId = relation?.ParentId, RelType = relation?.RelType, ThreadId = await ThreadOfAsync(before.RoomId, relation, ct),
+                });
+                if (pdu.Redacts is { } redacted)
+                {
+                    // The C-S API checked the sender may redact it; serve the target redacted from now on.
+                    await db.Events.TagWith("EventPersister.ApplyRedaction").Where(e => e.EventId == redacted && e.RoomId == before.RoomId && e.RedactedBy == null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(e => e.RedactedBy, pdu.EventId), ct);
+                }
+                foreach (var prev in pdu.PrevEventIds) db.EventEdges.Add(new EventEdgeRow { EventId = pdu.EventId, PrevEventId = prev });
+                foreach (var auth in pdu.AuthEventIds) db.EventAuthEdges.Add(new EventAuthEdgeRow { EventId = pdu.EventId, AuthEventId = auth });
+                if (txnId is not null && deviceId is not null)
+                    db.EventTxns.Add(new EventTxnRow { UserId = pdu.Sender, DeviceId = deviceId, TxnId = txnId, EventId = pdu.EventId, CreatedTs = now });
             }
+
+            // Forward extremities: the batch's last event replaces everything its chain references.
+            var last = events[^1].Pdu;
+            var replaced = events.SelectMany(e => e.Pdu.PrevEventIds).Concat(before.Extremities).ToList();
+            await db.ForwardExtremities.TagWith("EventPersister.ReplaceExtremities")
+                .Where(x => x.RoomId == before.RoomId && replaced.Contains(x.EventId)).ExecuteDeleteAsync(ct);
+            db.ForwardExtremities.Add(new ForwardExtremityRow { RoomId = before.RoomId, EventId = last.EventId });
+
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            foreach (var (id, full) in newGroups) stateGroups.Set(id, full);
+            var after = before with { State = state, Extremities = [last.EventId], MaxDepth = Math.Max(before.MaxDepth, last.Depth), StateGroup = group };
+            return new PersistResult(after, orderings);
         }
         finally
         {
