@@ -80,9 +80,6 @@ public sealed class DeviceStore(HomeserverDbContext db, IEnumerable<IDeviceDelet
     public Task<int> DeleteExpiredAccessTokensAsync(long expiredBefore, CancellationToken ct = default) =>
         db.AccessTokens.TagWith("DeviceStore.DeleteExpiredAccessTokens").Where(t => t.ExpiresTs != null && t.ExpiresTs < expiredBefore).ExecuteDeleteAsync(ct);
 
-    public Task<int> DeleteAccessTokenAsync(long id, CancellationToken ct = default) =>
-        db.AccessTokens.TagWith("DeviceStore.DeleteAccessToken").Where(t => t.Id == id).ExecuteDeleteAsync(ct);
-
     public Task SaveAsync(CancellationToken ct = default) => db.SaveChangesAsync(ct);
 
     /// <summary>See <see cref="HomeserverDbContext.InTransactionAsync"/>.</summary>

@@ -111,12 +111,6 @@ public sealed class RoomStore(HomeserverDbContext db, StateGroupCache stateGroup
         db.CurrentState.TagWith("RoomStore.MembershipsOf").AsNoTracking()
             .Where(s => s.Type == EventTypes.Member && s.StateKey == userId).ToListAsync(ct);
 
-    /// <summary>(user id, membership) of every member event in a room's current state.</summary>
-    public Task<List<(string UserId, string? Membership)>> MemberListAsync(string roomId, CancellationToken ct = default) =>
-        db.CurrentState.TagWith("RoomStore.MemberList").AsNoTracking()
-            .Where(s => s.RoomId == roomId && s.Type == EventTypes.Member)
-            .Select(s => new ValueTuple<string, string?>(s.StateKey, s.Membership)).ToListAsync(ct);
-
     /// <summary>(user id, membership) of every member event in the current state of each of <paramref name="roomIds"/>, in one query.</summary>
     public async Task<Dictionary<string, List<(string UserId, string? Membership)>>> MemberListsAsync(IReadOnlyCollection<string> roomIds, CancellationToken ct = default)
     {
