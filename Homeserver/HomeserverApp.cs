@@ -5,6 +5,7 @@ using Messenger.Homeserver.Admin;
 using Messenger.Homeserver.Auth;
 using Messenger.Homeserver.ClientApi.Account;
 using Messenger.Homeserver.ClientApi.Devices;
+using Messenger.Homeserver.ClientApi.Directories;
 using Messenger.Homeserver.ClientApi.Discovery;
 using Messenger.Homeserver.ClientApi.Keys;
 using Messenger.Homeserver.ClientApi.Push;
@@ -59,6 +60,7 @@ public static partial class HomeserverApp
         services.AddRoomServer();
         services.AddKeys();
         services.AddPush();
+        services.AddDirectories();
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -80,6 +82,7 @@ public static partial class HomeserverApp
         client.MapSyncEndpoints();
         client.MapKeysEndpoints();
         client.MapPushEndpoints();
+        client.MapDirectoryEndpoints();
         app.MapGroup("/_matrix/client/v1").MapRegistrationTokenValidity();
         app.MapRelationsEndpoints(client);
         app.MapDiscoveryEndpoints(client);
@@ -96,6 +99,7 @@ public static partial class HomeserverApp
         await app.Services.InitializeRoomServerAsync(ct);
         await app.Services.InitializeKeysAsync(ct);
         await app.Services.InitializePushAsync(ct);
+        await app.Services.InitializeDirectoriesAsync(ct);
         app.Services.GetRequiredService<StreamPositions>().SkipAheadAfterRestart();
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<UiaSessionStore>().SyncConfiguredTokensAsync(

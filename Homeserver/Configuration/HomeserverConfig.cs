@@ -63,6 +63,9 @@ public sealed class HomeserverConfig
     [ConfigurationKeyName("limits")]
     public LimitsConfig Limits { get; set; } = new();
 
+    [ConfigurationKeyName("user_directory")]
+    public UserDirectoryConfig UserDirectory { get; set; } = new();
+
     [ConfigurationKeyName("logging")]
     public LoggingConfig Logging { get; set; } = new();
 

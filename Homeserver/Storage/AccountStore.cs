@@ -12,11 +12,12 @@ public sealed class AccountStore(HomeserverDbContext db)
     public Task<bool> ExistsAsync(string userId, CancellationToken ct = default) =>
         db.Users.TagWith("AccountStore.Exists").AnyAsync(u => u.UserId == userId, ct);
 
-    /// <summary>Stages a new account with its profile; committed by the caller's <see cref="DbContext.SaveChangesAsync(CancellationToken)"/>.</summary>
+    /// <summary>Stages a new account with its profile (and its user directory entry); committed by the caller's <see cref="DbContext.SaveChangesAsync(CancellationToken)"/>.</summary>
     public void Add(UserRow user, ProfileRow profile)
     {
         db.Users.Add(user);
         db.Profiles.Add(profile);
+        db.UserDirectory.Add(UserDirectoryIndex.Entry(user.UserId, profile.DisplayName, profile.AvatarUrl));
     }
 
     public Task<int> SetPasswordHashAsync(string userId, string? hash, CancellationToken ct = default) =>

@@ -56,6 +56,8 @@ public sealed class EventPersister(HomeserverDbContext db, StreamPositions posit
                     group = position;
                     newGroups.Add((position, state));
                     await UpsertCurrentStateAsync(before.RoomId, key, pdu, ct);
+                    await RoomSummaries.StageAsync(db, before.RoomId, key.Type, key.Key, pdu.Content, ct);
+                    if (key.Type == EventTypes.Member) await UserDirectoryIndex.StageMemberAsync(db, key.Key, pdu.Content, ct);
                 }
 
                 var relation = EventRelation.Of(pdu.Content);

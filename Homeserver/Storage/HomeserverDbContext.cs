@@ -31,6 +31,8 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<FilterRow> Filters => Set<FilterRow>();
     public DbSet<RoomAliasRow> RoomAliases => Set<RoomAliasRow>();
     public DbSet<ForgottenRoomRow> ForgottenRooms => Set<ForgottenRoomRow>();
+    public DbSet<RoomSummaryRow> RoomSummaries => Set<RoomSummaryRow>();
+    public DbSet<UserDirectoryRow> UserDirectory => Set<UserDirectoryRow>();
     public DbSet<DeviceKeysRow> DeviceKeys => Set<DeviceKeysRow>();
     public DbSet<OneTimeKeyRow> OneTimeKeys => Set<OneTimeKeyRow>();
     public DbSet<FallbackKeyRow> FallbackKeys => Set<FallbackKeyRow>();
@@ -197,6 +199,7 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.ToTable("forgotten_rooms");
             e.HasKey(x => new { x.UserId, x.RoomId });
         });
+        ConfigureDirectories(model);
         ConfigureEndToEndKeys(model);
         ConfigurePush(model);
 
@@ -205,6 +208,24 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
         {
             foreach (var property in entity.GetProperties()) property.SetColumnName(ToSnakeCase(property.Name));
         }
+    }
+
+    /// <summary>The directories' tables: room summaries (published rooms, user directory, spaces) and the user directory.</summary>
+    private static void ConfigureDirectories(ModelBuilder model)
+    {
+        model.Entity<RoomSummaryRow>(e =>
+        {
+            e.ToTable("room_summaries");
+            e.HasKey(x => x.RoomId);
+            // Rooms whose members the user directory shows to everyone (public join rule or world-readable history).
+            e.HasIndex(x => x.JoinRule);
+            e.HasIndex(x => x.HistoryVisibility);
+        });
+        model.Entity<UserDirectoryRow>(e =>
+        {
+            e.ToTable("user_directory");
+            e.HasKey(x => x.UserId);
+        });
     }
 
     /// <summary>The end-to-end encryption tables: device, one-time, fallback and cross-signing keys, to-device messages, backups.</summary>

@@ -1,3 +1,4 @@
+using Messenger.Federation.Protocol.Events;
 using Messenger.Homeserver.Storage.Rows;
 using Microsoft.EntityFrameworkCore;
 
@@ -61,4 +62,28 @@ public sealed class RoomDirectoryStore(HomeserverDbContext db)
     public Task SetPublishedAsync(string roomId, bool published, CancellationToken ct = default) =>
         db.Rooms.TagWith("RoomDirectoryStore.SetPublished").Where(r => r.RoomId == roomId)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.IsPublic, published), ct);
+
+    /// <summary>Whether the room is listed; null for a room this server does not know.</summary>
+    public async Task<bool?> IsPublishedAsync(string roomId, CancellationToken ct = default) =>
+        await db.Rooms.TagWith("RoomDirectoryStore.IsPublished").AsNoTracking()
+            .Where(r => r.RoomId == roomId).Select(r => (bool?)r.IsPublic).FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// Every published room with its summary and joined member count (two queries). The published list is a curated,
+    /// small set, so callers filter and sort it in memory with culture-aware case folding SQLite lacks.
+    /// </summary>
+    public async Task<List<(RoomSummaryRow Summary, int JoinedMembers)>> PublishedRoomsAsync(CancellationToken ct = default)
+    {
+        var rooms = await (from r in db.Rooms.TagWith("RoomDirectoryStore.PublishedRooms").AsNoTracking()
+                           where r.IsPublic
+                           join s in db.RoomSummaries on r.RoomId equals s.RoomId into summaries
+                           from s in summaries.DefaultIfEmpty()
+                           select new { r.RoomId, Summary = s }).ToListAsync(ct);
+        var ids = rooms.Select(r => r.RoomId).ToList();
+        var counts = await db.CurrentState.TagWith("RoomDirectoryStore.PublishedRoomMembers").AsNoTracking()
+            .Where(s => ids.Contains(s.RoomId) && s.Type == EventTypes.Member && s.Membership == Membership.Join)
+            .GroupBy(s => s.RoomId).Select(g => new { RoomId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.RoomId, g => g.Count, ct);
+        return rooms.Select(r => (r.Summary ?? new RoomSummaryRow { RoomId = r.RoomId }, counts.GetValueOrDefault(r.RoomId))).ToList();
+    }
 }
