@@ -984,6 +984,57 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("rooms", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RoomSummaryRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("AvatarUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("avatar_url");
+
+                    b.Property<string>("CanonicalAlias")
+                        .HasColumnType("text")
+                        .HasColumnName("canonical_alias");
+
+                    b.Property<bool>("Encrypted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("encrypted");
+
+                    b.Property<string>("GuestAccess")
+                        .HasColumnType("text")
+                        .HasColumnName("guest_access");
+
+                    b.Property<string>("HistoryVisibility")
+                        .HasColumnType("text")
+                        .HasColumnName("history_visibility");
+
+                    b.Property<string>("JoinRule")
+                        .HasColumnType("text")
+                        .HasColumnName("join_rule");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("RoomType")
+                        .HasColumnType("text")
+                        .HasColumnName("room_type");
+
+                    b.Property<string>("Topic")
+                        .HasColumnType("text")
+                        .HasColumnName("topic");
+
+                    b.HasKey("RoomId");
+
+                    b.HasIndex("HistoryVisibility");
+
+                    b.HasIndex("JoinRule");
+
+                    b.ToTable("room_summaries", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.StateGroupEntryRow", b =>
                 {
                     b.Property<long>("GroupId")
@@ -1129,6 +1180,30 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.HasIndex("RegistrationToken");
 
                     b.ToTable("uia_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.UserDirectoryRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("AvatarUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("avatar_url");
+
+                    b.Property<string>("DisplayName")
+                        .HasColumnType("text")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("SearchKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("search_key");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("user_directory", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.UserRow", b =>

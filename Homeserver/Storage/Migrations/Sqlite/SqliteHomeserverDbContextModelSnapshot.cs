@@ -971,6 +971,57 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("rooms", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RoomSummaryRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("AvatarUrl")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("avatar_url");
+
+                    b.Property<string>("CanonicalAlias")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("canonical_alias");
+
+                    b.Property<bool>("Encrypted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("encrypted");
+
+                    b.Property<string>("GuestAccess")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("guest_access");
+
+                    b.Property<string>("HistoryVisibility")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("history_visibility");
+
+                    b.Property<string>("JoinRule")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("join_rule");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("RoomType")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_type");
+
+                    b.Property<string>("Topic")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("topic");
+
+                    b.HasKey("RoomId");
+
+                    b.HasIndex("HistoryVisibility");
+
+                    b.HasIndex("JoinRule");
+
+                    b.ToTable("room_summaries", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.StateGroupEntryRow", b =>
                 {
                     b.Property<long>("GroupId")
@@ -1116,6 +1167,30 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.HasIndex("RegistrationToken");
 
                     b.ToTable("uia_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.UserDirectoryRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("AvatarUrl")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("avatar_url");
+
+                    b.Property<string>("DisplayName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("SearchKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("search_key");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("user_directory", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.UserRow", b =>
