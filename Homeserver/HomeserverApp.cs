@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Messenger.Federation.Protocol.Keys;
 using Messenger.Homeserver.Admin;
 using Messenger.Homeserver.Auth;
+using Messenger.Homeserver.ClientApi;
 using Messenger.Homeserver.ClientApi.Account;
 using Messenger.Homeserver.ClientApi.Devices;
 using Messenger.Homeserver.ClientApi.Directories;
@@ -61,6 +62,7 @@ public static partial class HomeserverApp
         services.AddKeys();
         services.AddPush();
         services.AddDirectories();
+        services.AddSocial();
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -83,6 +85,7 @@ public static partial class HomeserverApp
         client.MapKeysEndpoints();
         client.MapPushEndpoints();
         client.MapDirectoryEndpoints();
+        client.MapSocialEndpoints();
         app.MapGroup("/_matrix/client/v1").MapRegistrationTokenValidity();
         app.MapRelationsEndpoints(client);
         app.MapDiscoveryEndpoints(client);
@@ -100,6 +103,7 @@ public static partial class HomeserverApp
         await app.Services.InitializeKeysAsync(ct);
         await app.Services.InitializePushAsync(ct);
         await app.Services.InitializeDirectoriesAsync(ct);
+        await app.Services.InitializeSocialAsync(ct);
         app.Services.GetRequiredService<StreamPositions>().SkipAheadAfterRestart();
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<UiaSessionStore>().SyncConfiguredTokensAsync(

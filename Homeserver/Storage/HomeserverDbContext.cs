@@ -47,6 +47,8 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<PushRulesVersionRow> PushRulesVersions => Set<PushRulesVersionRow>();
     public DbSet<PushActionRow> PushActions => Set<PushActionRow>();
     public DbSet<PusherRow> Pushers => Set<PusherRow>();
+    public DbSet<AccountDataRow> AccountData => Set<AccountDataRow>();
+    public DbSet<ReceiptRow> Receipts => Set<ReceiptRow>();
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction: its own, committed at the end, or the caller's if one is open,
@@ -202,6 +204,7 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
         ConfigureDirectories(model);
         ConfigureEndToEndKeys(model);
         ConfigurePush(model);
+        ConfigureSocial(model);
 
         // snake_case columns, so the schema reads the same from psql and sqlite3 as the spec's field names.
         foreach (var entity in model.Model.GetEntityTypes())
@@ -323,6 +326,28 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.AppId, x.Pushkey, x.UserId }).IsUnique();
             e.HasIndex(x => x.UserId);
+        });
+    }
+
+    /// <summary>Per-user data about rooms and other users: account data (tags, read markers) and read receipts.</summary>
+    private static void ConfigureSocial(ModelBuilder model)
+    {
+        model.Entity<AccountDataRow>(e =>
+        {
+            e.ToTable("account_data");
+            e.HasKey(x => new { x.UserId, x.RoomId, x.Type });
+            // What changed for a user since a sync token.
+            e.HasIndex(x => new { x.UserId, x.Position });
+            // The highest position at start-up (the stream continues after it).
+            e.HasIndex(x => x.Position);
+        });
+        model.Entity<ReceiptRow>(e =>
+        {
+            e.ToTable("receipts");
+            e.HasKey(x => new { x.RoomId, x.ReceiptType, x.UserId, x.ThreadId });
+            // The receipts of rooms that changed since a sync token.
+            e.HasIndex(x => new { x.RoomId, x.Position });
+            e.HasIndex(x => x.Position);
         });
     }
 

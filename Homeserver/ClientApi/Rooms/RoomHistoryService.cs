@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Messenger.Federation.Protocol.Events;
 using Messenger.Homeserver.Auth;
+using Messenger.Homeserver.ClientApi.AccountData;
 using Messenger.Homeserver.ClientApi.Filters;
 using Messenger.Homeserver.Storage.Rows;
 using Messenger.Homeserver.Errors;
@@ -10,7 +11,7 @@ using Messenger.Homeserver.Storage;
 namespace Messenger.Homeserver.ClientApi.Rooms;
 
 /// <summary>Members and history of a room: <c>/members</c>, <c>/joined_members</c>, <c>/joined_rooms</c>, <c>/messages</c>.</summary>
-public sealed class RoomHistoryService(RoomStore rooms, RoomAccess access, ClientEventFormatter formatter, StreamPositions positions)
+public sealed class RoomHistoryService(RoomStore rooms, RoomAccess access, ClientEventFormatter formatter, StreamPositions positions, IgnoredUsers ignoredUsers)
 {
     private const int MaxPageSize = 1000;
 
@@ -71,6 +72,9 @@ public sealed class RoomHistoryService(RoomStore rooms, RoomAccess access, Clien
         var eventFilter = ParseFilter(filter);
         var upTo = positions.Current;
         var (rows, last, more) = await FilteredPageAsync(roomId, start, stop, backwards, size, eventFilter, upTo, ct);
+        // "Ignoring Users": the page keeps its bounds, only the ignored users' non-state events are left out of it.
+        var ignored = await ignoredUsers.OfAsync(requester.UserId, ct);
+        if (ignored.Count > 0) rows = rows.Where(r => !IgnoredUsers.Hides(ignored, r.Sender, r.StateKey)).ToList();
 
         var chunk = await formatter.FormatAsync(rows, snapshot.Version, requester.UserId, requester.DeviceId, ct);
         var response = new JsonObject

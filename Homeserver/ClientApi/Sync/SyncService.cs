@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Messenger.Federation.Protocol.Events;
 using Messenger.Homeserver.Auth;
+using Messenger.Homeserver.ClientApi.AccountData;
 using Messenger.Homeserver.ClientApi.Filters;
 using Messenger.Homeserver.ClientApi.Rooms;
 using Messenger.Homeserver.Push;
@@ -16,7 +17,8 @@ namespace Messenger.Homeserver.ClientApi.Sync;
 /// <c>next_batch</c> never misses or repeats one, even when events arrive during the request. With nothing to say,
 /// the request waits (up to <c>timeout</c>) until something the user watches changes.
 /// </summary>
-public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, ClientEventFormatter formatter, SyncExtras extras, RoomServerContext context)
+public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, ClientEventFormatter formatter, SyncExtras extras, SyncSocial social,
+    RoomServerContext context)
 {
     public async Task<JsonObject> SyncAsync(Requester requester, SyncRequest request, CancellationToken ct)
     {
@@ -55,15 +57,16 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         var forgotten = await extras.ForgottenMembershipEventsAsync(requester.UserId, ct);
         memberships = memberships.Where(m => request.Filter.AllowsRoom(m.RoomId) && !forgotten.Contains(m.EventId)).ToList();
         var joinedRooms = memberships.Where(m => m.Membership == Membership.Join).Select(m => m.RoomId).ToList();
+        var around = await social.ReadAsync(requester.UserId, joinedRooms, request.FullState ? null : since, upTo, request.Filter, ct);
         var active = since is { } from && !request.FullState
-            ? (await rooms.RoomsWithEventsAsync(joinedRooms, from, upTo, ct)).ToHashSet()
+            ? (await rooms.RoomsWithEventsAsync(joinedRooms, from, upTo, ct)).Concat(around.Rooms.Keys).ToHashSet()
             : joinedRooms.ToHashSet();
 
         var slices = new List<RoomSlice>();
         foreach (var roomId in joinedRooms.Where(active.Contains))
         {
             var newlyJoined = since is null || request.FullState || changed.ContainsKey(roomId);
-            slices.Add(await SliceAsync(requester, roomId, newlyJoined ? null : since, upTo, request.Filter, ct));
+            slices.Add(await SliceAsync(requester, roomId, newlyJoined ? null : since, upTo, request.Filter, around.Ignored, ct));
         }
         var rendered = await RenderAsync(requester, slices, request.Filter, ct);
         // "summary" may be left out when it did not change: only rooms new to the client or with membership changes
@@ -76,12 +79,16 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         foreach (var slice in slices)
         {
             var counts = unread.GetValueOrDefault(slice.RoomId) ?? RoomUnreadCounts.None;
-            join[slice.RoomId] = JoinedRoom(requester, rendered[slice.RoomId], members.GetValueOrDefault(slice.RoomId), counts, threaded);
+            var extra = around.Rooms.GetValueOrDefault(slice.RoomId) ?? new RoomSocial([], []);
+            join[slice.RoomId] = JoinedRoom(requester, rendered[slice.RoomId], members.GetValueOrDefault(slice.RoomId), counts, threaded, extra);
         }
 
-        foreach (var membership in memberships.Where(m => m.Membership == Membership.Invite))
+        var invites = memberships.Where(m => m.Membership == Membership.Invite && (since is null || changed.ContainsKey(m.RoomId))).ToList();
+        // "Servers must not send room invites from ignored users to clients."
+        var ignoredInvites = around.Ignored.Count == 0 ? [] : (await rooms.EventRowsAsync(invites.Select(m => m.EventId).ToList(), ct))
+            .Where(e => around.Ignored.Contains(e.Sender)).Select(e => e.EventId).ToHashSet();
+        foreach (var membership in invites.Where(m => !ignoredInvites.Contains(m.EventId)))
         {
-            if (since is not null && !changed.ContainsKey(membership.RoomId)) continue;
             invite[membership.RoomId] = new JsonObject { ["invite_state"] = new JsonObject { ["events"] = await InviteStateAsync(membership.RoomId, membership.EventId, ct) } };
         }
 
@@ -98,12 +105,12 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
             // A kick or ban by someone else is worth telling; leaving an invite one rejected too. The room's later events are not.
             var leaveEvent = await rooms.EventRowAsync(membership.EventId, ct);
             if (leaveEvent is null) continue;
-            leave[membership.RoomId] = await LeftRoomAsync(requester, membership.RoomId, since, leaveEvent.StreamOrdering, request.Filter, ct);
+            leave[membership.RoomId] = await LeftRoomAsync(requester, membership.RoomId, since, leaveEvent.StreamOrdering, request.Filter, around.Ignored, ct);
         }
 
         var keys = await extras.KeysAsync(requester, sinceToken, upTo, ct);
-        var accountData = new JsonArray();
-        if (await extras.PushRulesEventAsync(requester.UserId, since, upTo, ct) is { } pushRulesEvent) accountData.Add(pushRulesEvent);
+        var accountData = around.AccountData;
+        if (await extras.PushRulesEventAsync(requester.UserId, since, upTo, ct) is { } pushRulesEvent) accountData.Insert(0, pushRulesEvent);
         return new JsonObject
         {
             ["next_batch"] = new SyncToken(upTo, keys.ToDeviceThrough).ToString(),
@@ -119,7 +126,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
 
     /// <summary>A joined room's entry: its rendered timeline and state, and the summary from its member list.</summary>
     private static JsonObject JoinedRoom(Requester requester, (JsonObject Timeline, JsonArray State) rendered, List<(string UserId, string? Membership)>? members,
-        RoomUnreadCounts unread, bool threaded)
+        RoomUnreadCounts unread, bool threaded, RoomSocial extra)
     {
         var summary = new JsonObject();
         if (members is not null)
@@ -134,17 +141,18 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         {
             ["timeline"] = rendered.Timeline,
             ["state"] = new JsonObject { ["events"] = rendered.State },
-            ["ephemeral"] = new JsonObject { ["events"] = new JsonArray() },
-            ["account_data"] = new JsonObject { ["events"] = new JsonArray() },
+            ["ephemeral"] = new JsonObject { ["events"] = extra.Ephemeral },
+            ["account_data"] = new JsonObject { ["events"] = extra.AccountData },
             ["summary"] = summary,
             ["unread_notifications"] = unread.UnreadNotifications(threaded),
             ["unread_thread_notifications"] = threaded ? unread.UnreadThreadNotifications() : new JsonObject(),
         };
     }
 
-    private async Task<JsonObject> LeftRoomAsync(Requester requester, string roomId, long? since, long leftAt, SyncFilterDefinition filter, CancellationToken ct)
+    private async Task<JsonObject> LeftRoomAsync(Requester requester, string roomId, long? since, long leftAt, SyncFilterDefinition filter,
+        IReadOnlySet<string> ignored, CancellationToken ct)
     {
-        var slice = await SliceAsync(requester, roomId, since, leftAt, filter, ct);
+        var slice = await SliceAsync(requester, roomId, since, leftAt, filter, ignored, ct);
         var (timeline, state) = (await RenderAsync(requester, [slice], filter, ct))[roomId];
         return new JsonObject
         {
@@ -161,11 +169,14 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
     /// One room's part of the window: the newest events (timeline) and the state the client lacks before them —
     /// everything at the timeline's start when <paramref name="since"/> is null (initial sync, or just joined),
     /// otherwise only what changed between since and the timeline's start (nothing unless the timeline is limited).
+    /// Non-state events of ignored users are left out ("Ignoring Users"); state before the remaining events is unchanged by that.
     /// </summary>
-    private async Task<RoomSlice> SliceAsync(Requester requester, string roomId, long? since, long upTo, SyncFilterDefinition filter, CancellationToken ct)
+    private async Task<RoomSlice> SliceAsync(Requester requester, string roomId, long? since, long upTo, SyncFilterDefinition filter,
+        IReadOnlySet<string> ignored, CancellationToken ct)
     {
         var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw new InvalidOperationException($"room {roomId} unknown");
         var (rows, limited) = await TimelineRowsAsync(roomId, since ?? 0, upTo, filter.TimelineLimit, filter.Timeline, ct);
+        if (ignored.Count > 0) rows = rows.Where(r => !IgnoredUsers.Hides(ignored, r.Sender, r.StateKey)).ToList();
 
         var startGroup = rows.Count > 0 ? rows[0].StateGroupBefore : await rooms.StateGroupAtAsync(roomId, upTo, ct);
         var atStart = await rooms.StateGroupAsync(startGroup, ct);
