@@ -73,6 +73,38 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("access_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.AccountDataRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    b.HasKey("UserId", "RoomId", "Type");
+
+                    b.HasIndex("Position");
+
+                    b.HasIndex("UserId", "Position");
+
+                    b.ToTable("account_data", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.CrossSigningKeyRow", b =>
                 {
                     b.Property<string>("UserId")
@@ -859,6 +891,50 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("pushers", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ReceiptRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("ReceiptType")
+                        .HasColumnType("text")
+                        .HasColumnName("receipt_type");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("ThreadId")
+                        .HasColumnType("text")
+                        .HasColumnName("thread_id");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.Property<long>("EventStreamOrdering")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_stream_ordering");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    b.Property<long>("Ts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ts");
+
+                    b.HasKey("RoomId", "ReceiptType", "UserId", "ThreadId");
+
+                    b.HasIndex("Position");
+
+                    b.HasIndex("RoomId", "Position");
+
+                    b.ToTable("receipts", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RefreshTokenRow", b =>

@@ -66,6 +66,38 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("access_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.AccountDataRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.HasKey("UserId", "RoomId", "Type");
+
+                    b.HasIndex("Position");
+
+                    b.HasIndex("UserId", "Position");
+
+                    b.ToTable("account_data", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.CrossSigningKeyRow", b =>
                 {
                     b.Property<string>("UserId")
@@ -848,6 +880,50 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("pushers", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ReceiptRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("ReceiptType")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("receipt_type");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("ThreadId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("thread_id");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<long>("EventStreamOrdering")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("event_stream_ordering");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<long>("Ts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ts");
+
+                    b.HasKey("RoomId", "ReceiptType", "UserId", "ThreadId");
+
+                    b.HasIndex("Position");
+
+                    b.HasIndex("RoomId", "Position");
+
+                    b.ToTable("receipts", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RefreshTokenRow", b =>
