@@ -11,6 +11,7 @@ using Messenger.Homeserver.ClientApi.Discovery;
 using Messenger.Homeserver.ClientApi.Keys;
 using Messenger.Homeserver.ClientApi.Push;
 using Messenger.Homeserver.ClientApi.Rooms;
+using Messenger.Homeserver.ClientApi.SlidingSync;
 using Messenger.Homeserver.ClientApi.Sync;
 using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Errors;
@@ -63,6 +64,7 @@ public static partial class HomeserverApp
         services.AddPush();
         services.AddDirectories();
         services.AddSocial();
+        services.AddSlidingSync();
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -88,6 +90,7 @@ public static partial class HomeserverApp
         client.MapSocialEndpoints();
         app.MapGroup("/_matrix/client/v1").MapRegistrationTokenValidity();
         app.MapRelationsEndpoints(client);
+        app.MapSlidingSyncEndpoints();
         app.MapDiscoveryEndpoints(client);
         app.MapAdminEndpoints();
         app.MapMediaEndpoints();

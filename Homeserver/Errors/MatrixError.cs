@@ -26,6 +26,7 @@ public static class MatrixError
     public static MatrixException UserDeactivated() => new(MatrixErrorCode.UserDeactivated, "This account has been deactivated");
     public static MatrixException GuestAccessForbidden(string why) => new(MatrixErrorCode.GuestAccessForbidden, why);
     public static MatrixException WeakPassword(string why) => new(MatrixErrorCode.WeakPassword, why);
+    public static MatrixException UnknownPos(string why) => new(MatrixErrorCode.UnknownPos, why);
 
     /// <summary>A 400 with <c>M_UNKNOWN</c>: the request is invalid in a way no specific code names.</summary>
     public static MatrixException BadRequest(string why) => new(MatrixErrorCode.Unknown, why, 400);

@@ -22,7 +22,8 @@ public static class DiscoveryEndpoints
         app.MapGet("/_matrix/client/versions", () => MatrixJson.Ok(new
         {
             versions = SupportedVersions,
-            unstable_features = new JsonObject(),
+            // Simplified sliding sync (MSC4186), which Element X requires.
+            unstable_features = new JsonObject { [SlidingSync.SlidingSyncEndpoints.UnstableFeature] = true },
         }));
 
         app.MapGet("/.well-known/matrix/client", (HomeserverConfig config) =>

@@ -261,23 +261,8 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
     /// <summary>Whether the timeline's first event is not the room's first (an initial sync then says limited).</summary>
     private static bool HasOlder(List<EventRow> rows) => rows[0].Type != EventTypes.Create;
 
-    /// <summary>The stripped state of an invite or a knock ("Stripped state"): the room's identifying state plus the membership event itself.</summary>
-    private async Task<JsonArray> InviteStateAsync(string roomId, string inviteEventId, CancellationToken ct)
-    {
-        var snapshot = await pipeline.SnapshotAsync(roomId, ct);
-        var ids = new List<string> { inviteEventId };
-        if (snapshot is not null)
-        {
-            foreach (var type in (string[])[EventTypes.Create, EventTypes.JoinRules, EventTypes.Name, "m.room.avatar", EventTypes.CanonicalAlias, EventTypes.Encryption, EventTypes.Topic])
-            {
-                if (snapshot.StateEventId(type) is { } id) ids.Add(id);
-            }
-            var invite = await rooms.EventRowAsync(inviteEventId, ct);
-            if (invite is not null && snapshot.StateEventId(EventTypes.Member, invite.Sender) is { } inviter) ids.Add(inviter);
-        }
-        var rows = await rooms.EventRowsAsync(ids.Distinct().ToList(), ct);
-        return new JsonArray(rows.Select(r => (JsonNode)ClientEventFormatter.ToStrippedState((JsonObject)JsonNode.Parse(r.Json)!)).ToArray());
-    }
+    private Task<JsonArray> InviteStateAsync(string roomId, string inviteEventId, CancellationToken ct) =>
+        StrippedRoomState.ReadAsync(pipeline, rooms, roomId, inviteEventId, ct);
 
     private static bool HasContent(JsonObject response)
     {

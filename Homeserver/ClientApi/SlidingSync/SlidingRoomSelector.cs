@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using Messenger.Federation.Protocol.Events;
+using Messenger.Homeserver.Storage;
+
+namespace Messenger.Homeserver.ClientApi.SlidingSync;
+
+/// <summary>
+/// Which rooms a request matches (MSC4186 "Lists and subscriptions"). The server's list for a user holds the rooms
+/// they are joined to, invited to, knocked on, were kicked or banned from, and those they left themselves during this
+/// connection; it is sorted by recency (newest bump first). Each list filters it, counts the result and takes the
+/// indexes inside its ranges; subscriptions add rooms by id when the user has a membership there. A room matched by
+/// several rules gets the superset of their room configs.
+/// </summary>
+public sealed class SlidingRoomSelector(RoomStore rooms, SlidingSyncStore store, ForgottenRoomStore forgotten)
+{
+    /// <summary>The "proper activity" event types that move a joined room's <c>bump_stamp</c> (MSC4186 <c>bump_stamp</c>).</summary>
+    public static readonly string[] BumpTypes =
+        [EventTypes.Create, EventTypes.Message, "m.room.encrypted", "m.sticker", "m.call.invite", "m.poll.start", "m.beacon_info"];
+
+    public async Task<RoomSelection> SelectAsync(string userId, SlidingSyncRequest request, ConnectionState previous, long upTo, CancellationToken ct)
+    {
+        var current = await rooms.MembershipsOfAsync(userId, ct);
+        var hidden = await forgotten.ForgottenMembershipEventsAsync(userId, ct);
+        current = current.Where(m => !hidden.Contains(m.EventId)).ToList();
+        var events = (await store.MembershipEventsAsync(current.Select(m => m.EventId).ToList(), ct)).ToDictionary(e => e.RoomId);
+        // A membership committed after upTo is left for the next response, which covers it.
+        var known = current.Where(m => events.TryGetValue(m.RoomId, out var e) && e.StreamOrdering <= upTo).Select(m => events[m.RoomId]).ToList();
+
+        var listed = known.Where(e => e.Membership != Membership.Leave || e.Sender != userId
+            || (previous.Position > 0 && e.StreamOrdering > previous.Position && previous.Rooms.ContainsKey(e.RoomId))).ToList();
+        var activity = await store.ActivityAsync(known.Where(e => e.Membership == Membership.Join).Select(e => e.RoomId).ToList(), SlidingRoomSelector.BumpTypes, upTo, ct);
+        var bump = known.ToDictionary(e => e.RoomId, e => e.Membership == Membership.Join && activity.TryGetValue(e.RoomId, out var a)
+            ? a.Bump ?? a.Latest : e.StreamOrdering);
+        var sorted = listed.OrderByDescending(e => bump[e.RoomId]).ThenBy(e => e.RoomId, StringComparer.Ordinal).ToList();
+
+        var facts = await FactsAsync(userId, sorted, request.Lists, ct);
+        var matched = new Dictionary<string, MatchedRoom>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var list in request.Lists)
+        {
+            var passing = sorted.Where(e => list.Filter.Allows(facts[e.RoomId])).ToList();
+            counts[list.Name] = passing.Count;
+            for (var i = 0; i < passing.Count; i++)
+            {
+                if (list.InRange(i)) Match(matched, passing[i], list.Config, bump, activity, list.Name);
+            }
+        }
+        var byRoom = known.ToDictionary(e => e.RoomId);
+        foreach (var (roomId, config) in request.Subscriptions)
+        {
+            // "Rooms that a user subscribes to that they do not have permission to see, or that does not exist, should be ignored."
+            if (byRoom.TryGetValue(roomId, out var membership)) Match(matched, membership, config, bump, activity, null);
+        }
+        return new RoomSelection(counts, matched, facts.Where(f => f.Value.IsDm).Select(f => f.Key).ToHashSet(StringComparer.Ordinal));
+    }
+
+    private static void Match(Dictionary<string, MatchedRoom> matched, MembershipEvent membership, RoomConfig config, Dictionary<string, long> bump,
+        Dictionary<string, RoomActivity> activity, string? list)
+    {
+        var room = matched.TryGetValue(membership.RoomId, out var existing)
+            ? existing with { Config = existing.Config.Combine(config) }
+            : new MatchedRoom(membership, config, [], false, bump[membership.RoomId], activity.GetValueOrDefault(membership.RoomId)?.Latest ?? membership.StreamOrdering);
+        if (list is null) room = room with { Subscribed = true };
+        else room.Lists.Add(list);
+        matched[membership.RoomId] = room;
+    }
+
+    /// <summary>What the lists' filters need, read only when some list asks (room state, space children).</summary>
+    private async Task<Dictionary<string, SlidingRoomFacts>> FactsAsync(string userId, List<MembershipEvent> sorted, IReadOnlyList<SlidingList> lists, CancellationToken ct)
+    {
+        var ids = sorted.Select(e => e.RoomId).ToList();
+        var state = lists.Any(l => l.Filter.NeedsRoomState) ? await store.RoomFactsAsync(ids, ct) : [];
+        var spaceIds = lists.SelectMany(l => l.Filter.Spaces ?? []).Distinct().ToList();
+        var joinedSpaces = spaceIds.Count == 0 ? [] : (await rooms.RoomsWithMembershipAsync(userId, Membership.Join, ct)).Intersect(spaceIds).ToList();
+        // "Servers MUST NOT navigate subspaces": only direct children of spaces the user is joined to.
+        var children = await store.SpaceChildrenAsync(joinedSpaces, ct);
+        return sorted.ToDictionary(e => e.RoomId, e =>
+        {
+            var (encrypted, type) = state.GetValueOrDefault(e.RoomId);
+            var inSpaces = children.Where(c => c.Value.Contains(e.RoomId)).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+            return new SlidingRoomFacts(IsDirect(e), e.Membership == Membership.Invite, encrypted, type, inSpaces);
+        });
+    }
+
+    /// <summary>
+    /// A DM, until <c>m.direct</c> account data is read here: an invite whose event says <c>is_direct</c>
+    /// ("Direct Messaging").
+    /// </summary>
+    private static bool IsDirect(MembershipEvent membership) =>
+        membership.InviteJson is { } json && JsonNode.Parse(json)?["content"]?["is_direct"] is JsonValue v && v.TryGetValue<bool>(out var direct) && direct;
+}
+
+/// <summary>The lists' counts and every matched room with its combined config; which rooms are DMs.</summary>
+public sealed record RoomSelection(Dictionary<string, int> ListCounts, Dictionary<string, MatchedRoom> Rooms, HashSet<string> DirectRooms);
+
+/// <summary>A room some rule matched: the user's membership event, the combined config, the rules, recency.</summary>
+public sealed record MatchedRoom(MembershipEvent Membership, RoomConfig Config, List<string> Lists, bool Subscribed, long BumpStamp, long Latest)
+{
+    public string RoomId => Membership.RoomId;
+}
