@@ -89,6 +89,7 @@ public static partial class HomeserverApp
         client.MapDirectoryEndpoints();
         client.MapSocialEndpoints();
         app.MapGroup("/_matrix/client/v1").MapRegistrationTokenValidity();
+        app.MapGroup("/_matrix/client/v1").MapSpaceHierarchyEndpoints();
         app.MapRelationsEndpoints(client);
         app.MapSlidingSyncEndpoints();
         app.MapDiscoveryEndpoints(client);

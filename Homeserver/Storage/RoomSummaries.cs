@@ -49,7 +49,7 @@ public static class RoomSummaries
             case EventTypes.JoinRules: row.JoinRule = Text(content["join_rule"]); break;
             case EventTypes.HistoryVisibility: row.HistoryVisibility = Text(content["history_visibility"]); break;
             case EventTypes.GuestAccess: row.GuestAccess = Text(content["guest_access"]); break;
-            case EventTypes.Encryption: row.Encrypted = Text(content["algorithm"]) is not null; break;
+            case EventTypes.Encryption: row.Encryption = Text(content["algorithm"]); break;
         }
     }
 

@@ -7,7 +7,7 @@ using Messenger.Homeserver.Storage;
 
 namespace Messenger.Homeserver.ClientApi.Directories;
 
-/// <summary>Routes of "Published room directory" and "User directory".</summary>
+/// <summary>Routes of "Published room directory", "User directory" and "Spaces" (the hierarchy).</summary>
 public static class DirectoryEndpoints
 {
     public static void MapDirectoryEndpoints(this IEndpointRouteBuilder client)
@@ -45,6 +45,22 @@ public static class DirectoryEndpoints
         });
     }
 
+    /// <summary>"Spaces": the hierarchy exists only under <c>/_matrix/client/v1</c>.</summary>
+    public static void MapSpaceHierarchyEndpoints(this IEndpointRouteBuilder v1)
+    {
+        v1.MapGet("/rooms/{roomId}/hierarchy", async (string roomId, string? from, string? limit, string? max_depth, string? suggested_only,
+            Requester requester, SpaceHierarchyService hierarchy, CancellationToken ct) =>
+        {
+            var suggested = suggested_only switch
+            {
+                null or "false" => false,
+                "true" => true,
+                _ => throw MatrixError.InvalidParam("suggested_only must be true or false"),
+            };
+            return MatrixJson.Ok(await hierarchy.GetAsync(requester, roomId, from, ParseInt(limit, "limit"), ParseInt(max_depth, "max_depth"), suggested, ct));
+        });
+    }
+
     public static IServiceCollection AddDirectories(this IServiceCollection services)
     {
         services.AddSingleton<IRemoteRoomDirectory, UnreachableRemoteRoomDirectory>();
@@ -52,6 +68,10 @@ public static class DirectoryEndpoints
         services.AddScoped<RoomVisibilityService>();
         services.AddScoped<UserDirectoryStore>();
         services.AddScoped<UserDirectoryService>();
+        services.AddSingleton<IRemoteSpaceHierarchy, UnreachableRemoteSpaceHierarchy>();
+        services.AddScoped<RoomSummaryStore>();
+        services.AddScoped<RoomPreviewAccess>();
+        services.AddScoped<SpaceHierarchyService>();
         return services;
     }
 
@@ -64,8 +84,10 @@ public static class DirectoryEndpoints
         await UserDirectoryIndex.BackfillAsync(db, ct);
     }
 
-    private static int? ParseLimit(string? limit) =>
-        limit is null ? null
-        : int.TryParse(limit, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value
-        : throw MatrixError.InvalidParam("limit must be an integer");
+    private static int? ParseLimit(string? limit) => ParseInt(limit, "limit");
+
+    private static int? ParseInt(string? text, string name) =>
+        text is null ? null
+        : int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value
+        : throw MatrixError.InvalidParam($"{name} must be an integer");
 }

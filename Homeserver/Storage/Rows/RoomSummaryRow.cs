@@ -27,6 +27,6 @@ public sealed class RoomSummaryRow
     /// <summary><c>guest_access</c> of <c>m.room.guest_access</c>; null when unset (forbidden).</summary>
     public string? GuestAccess { get; set; }
 
-    /// <summary>Whether <c>m.room.encryption</c> is set.</summary>
-    public bool Encrypted { get; set; }
+    /// <summary><c>algorithm</c> of <c>m.room.encryption</c>; null in an unencrypted room.</summary>
+    public string? Encryption { get; set; }
 }
