@@ -1074,9 +1074,9 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("canonical_alias");
 
-                    b.Property<bool>("Encrypted")
-                        .HasColumnType("boolean")
-                        .HasColumnName("encrypted");
+                    b.Property<string>("Encryption")
+                        .HasColumnType("text")
+                        .HasColumnName("encryption");
 
                     b.Property<string>("GuestAccess")
                         .HasColumnType("text")

@@ -1061,9 +1061,9 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("canonical_alias");
 
-                    b.Property<bool>("Encrypted")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("encrypted");
+                    b.Property<string>("Encryption")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("encryption");
 
                     b.Property<string>("GuestAccess")
                         .HasColumnType("TEXT")
