@@ -1,4 +1,6 @@
 using Messenger.Homeserver.ClientApi.AccountData;
+using Messenger.Homeserver.ClientApi.Presence;
+using Messenger.Homeserver.ClientApi.Profile;
 using Messenger.Homeserver.ClientApi.Receipts;
 using Messenger.Homeserver.ClientApi.Sync;
 using Messenger.Homeserver.ClientApi.Typing;
@@ -9,7 +11,7 @@ namespace Messenger.Homeserver.ClientApi;
 
 /// <summary>
 /// Registers what users keep about rooms and each other and see in sync: account data and tags, ignored users,
-/// receipts and read markers, typing.
+/// receipts and read markers, typing, profiles, presence.
 /// </summary>
 public static class SocialSetup
 {
@@ -23,6 +25,13 @@ public static class SocialSetup
         services.AddScoped<ReadMarkersService>();
         services.AddSingleton<TypingTracker>();
         services.AddScoped<TypingService>();
+        services.AddScoped<ProfileStore>();
+        services.AddScoped<ProfilePropagation>();
+        services.AddScoped<ProfileService>();
+        services.AddSingleton<PresenceTracker>();
+        services.AddSingleton<PresenceWakeups>();
+        services.AddScoped<PresenceService>();
+        services.AddScoped<PresenceSync>();
         services.AddScoped<SyncSocial>();
         return services;
     }
@@ -32,14 +41,17 @@ public static class SocialSetup
         client.MapAccountDataEndpoints();
         client.MapReceiptsEndpoints();
         client.MapTypingEndpoints();
+        client.MapProfileEndpoints();
+        client.MapPresenceEndpoints();
     }
 
-    /// <summary>Continues the stream positions after the highest account data and receipts took (run at start).</summary>
+    /// <summary>Continues the stream positions after the highest account data and receipts took, and starts presence wake-ups (run at start).</summary>
     public static async Task InitializeSocialAsync(this IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         var positions = services.GetRequiredService<StreamPositions>();
         positions.Initialize(await scope.ServiceProvider.GetRequiredService<AccountDataStore>().MaxPositionAsync(ct));
         positions.Initialize(await scope.ServiceProvider.GetRequiredService<ReceiptStore>().MaxPositionAsync(ct));
+        services.GetRequiredService<PresenceWakeups>().Start();
     }
 }

@@ -66,6 +66,9 @@ public sealed class HomeserverConfig
     [ConfigurationKeyName("user_directory")]
     public UserDirectoryConfig UserDirectory { get; set; } = new();
 
+    [ConfigurationKeyName("presence")]
+    public PresenceConfig Presence { get; set; } = new();
+
     [ConfigurationKeyName("logging")]
     public LoggingConfig Logging { get; set; } = new();
 

@@ -111,6 +111,16 @@ public sealed class RoomStore(HomeserverDbContext db, StateGroupCache stateGroup
         db.CurrentState.TagWith("RoomStore.MembershipsOf").AsNoTracking()
             .Where(s => s.Type == EventTypes.Member && s.StateKey == userId).ToListAsync(ct);
 
+    /// <summary>Which of <paramref name="candidates"/> are joined to at least one of <paramref name="roomIds"/> (presence's audience), in one query.</summary>
+    public async Task<HashSet<string>> JoinedAmongAsync(IReadOnlyCollection<string> roomIds, IReadOnlyCollection<string> candidates, CancellationToken ct = default)
+    {
+        if (roomIds.Count == 0 || candidates.Count == 0) return [];
+        var joined = await db.CurrentState.TagWith("RoomStore.JoinedAmong").AsNoTracking()
+            .Where(s => s.Type == EventTypes.Member && s.Membership == Membership.Join && roomIds.Contains(s.RoomId) && candidates.Contains(s.StateKey))
+            .Select(s => s.StateKey).Distinct().ToListAsync(ct);
+        return joined.ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>(user id, membership) of every member event in the current state of each of <paramref name="roomIds"/>, in one query.</summary>
     public async Task<Dictionary<string, List<(string UserId, string? Membership)>>> MemberListsAsync(IReadOnlyCollection<string> roomIds, CancellationToken ct = default)
     {

@@ -38,9 +38,10 @@ public static class DiscoveryEndpoints
             ["capabilities"] = new JsonObject
             {
                 ["m.change_password"] = new JsonObject { ["enabled"] = true },
-                // Profiles arrive with issue #5; until then clients must not offer to change them.
-                ["m.set_displayname"] = new JsonObject { ["enabled"] = false },
-                ["m.set_avatar_url"] = new JsonObject { ["enabled"] = false },
+                // Users change their whole profile, display name and avatar included ("Profiles", extended fields since v1.16).
+                ["m.set_displayname"] = new JsonObject { ["enabled"] = true },
+                ["m.set_avatar_url"] = new JsonObject { ["enabled"] = true },
+                ["m.profile_fields"] = new JsonObject { ["enabled"] = true },
                 ["m.3pid_changes"] = new JsonObject { ["enabled"] = false },
                 ["m.get_login_token"] = new JsonObject { ["enabled"] = false },
             },

@@ -16,7 +16,7 @@ public static class SyncEndpoints
 
     public static void MapSyncEndpoints(this IEndpointRouteBuilder client)
     {
-        client.MapGet("/sync", async (string? since, long? timeout, bool? full_state, string? filter, Requester requester,
+        client.MapGet("/sync", async (string? since, long? timeout, bool? full_state, string? filter, string? set_presence, Requester requester,
             SyncService sync, FilterStore filters, HttpContext http) =>
         {
             SyncToken? token = null;
@@ -27,7 +27,8 @@ public static class SyncEndpoints
             }
             var wait = TimeSpan.FromMilliseconds(Math.Clamp(timeout ?? 0, 0, (long)MaxTimeout.TotalMilliseconds));
             var syncFilter = SyncFilterDefinition.Parse(await ResolveFilterAsync(filter, requester, filters, http.RequestAborted));
-            return MatrixJson.Ok(await sync.SyncAsync(requester, new SyncRequest(token, wait, full_state == true, syncFilter), http.RequestAborted));
+            var presence = set_presence is null ? Presence.PresenceState.Online : Presence.PresenceService.PresenceStateOf(set_presence);
+            return MatrixJson.Ok(await sync.SyncAsync(requester, new SyncRequest(token, wait, full_state == true, syncFilter, presence), http.RequestAborted));
         });
 
         client.MapPost("/user/{userId}/filter", async (string userId, HttpContext http, Requester requester, FilterStore filters) =>

@@ -24,6 +24,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
     {
         var since = request.Since?.Events;
         var deadline = DateTime.UtcNow + request.Timeout;
+        using var syncing = social.Syncing(requester.UserId, request.SetPresence);
         while (true)
         {
             var upTo = context.Positions.Current;
@@ -115,7 +116,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         {
             ["next_batch"] = new SyncToken(upTo, keys.ToDeviceThrough).ToString(),
             ["rooms"] = new JsonObject { ["join"] = join, ["invite"] = invite, ["leave"] = leave, ["knock"] = knock },
-            ["presence"] = new JsonObject { ["events"] = new JsonArray() },
+            ["presence"] = new JsonObject { ["events"] = around.Presence },
             ["account_data"] = new JsonObject { ["events"] = accountData },
             ["to_device"] = new JsonObject { ["events"] = keys.ToDevice },
             ["device_lists"] = new JsonObject { ["changed"] = keys.Changed, ["left"] = keys.Left },
@@ -270,6 +271,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         return rooms["join"]!.AsObject().Count > 0 || rooms["invite"]!.AsObject().Count > 0 || rooms["leave"]!.AsObject().Count > 0
             || rooms["knock"]!.AsObject().Count > 0
             || response["to_device"]!["events"]!.AsArray().Count > 0 || response["account_data"]!["events"]!.AsArray().Count > 0
+            || response["presence"]!["events"]!.AsArray().Count > 0
             || response["device_lists"]!["changed"]!.AsArray().Count > 0 || response["device_lists"]!["left"]!.AsArray().Count > 0;
     }
 }

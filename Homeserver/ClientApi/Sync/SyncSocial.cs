@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Messenger.Homeserver.ClientApi.AccountData;
 using Messenger.Homeserver.ClientApi.Filters;
+using Messenger.Homeserver.ClientApi.Presence;
 using Messenger.Homeserver.ClientApi.Receipts;
 using Messenger.Homeserver.ClientApi.Typing;
 using Messenger.Homeserver.Storage;
@@ -10,10 +11,10 @@ namespace Messenger.Homeserver.ClientApi.Sync;
 
 /// <summary>
 /// What a sync window carries about the user and the people around them, read from their stores: account data (global
-/// and per room), receipts and typing (a room's <c>ephemeral</c>), and the user's ignored users. Kept out of
+/// and per room), receipts and typing (a room's <c>ephemeral</c>), presence, and the user's ignored users. Kept out of
 /// <see cref="SyncService"/> so that other sync flavours (sliding sync) read the same.
 /// </summary>
-public sealed class SyncSocial(AccountDataStore accountData, ReceiptStore receipts, TypingTracker typing, IgnoredUsers ignoredUsers)
+public sealed class SyncSocial(AccountDataStore accountData, ReceiptStore receipts, TypingTracker typing, PresenceSync presence, IgnoredUsers ignoredUsers)
 {
     /// <summary>
     /// The window (<paramref name="since"/>, <paramref name="upTo"/>] for a user joined to <paramref name="joinedRooms"/>:
@@ -56,8 +57,12 @@ public sealed class SyncSocial(AccountDataStore accountData, ReceiptStore receip
                 });
             }
         }
-        return new SocialWindow(global, rooms, await ignoredUsers.OfAsync(userId, ct));
+        var presenceEvents = filter.Presence.Allows("m.presence", userId, null) ? await presence.EventsAsync(userId, joinedRooms, since, upTo, ct) : [];
+        return new SocialWindow(global, rooms, presenceEvents, await ignoredUsers.OfAsync(userId, ct));
     }
+
+    /// <summary>Marks the user as syncing while a sync request runs (presence: online unless <c>set_presence</c> says otherwise).</summary>
+    public IDisposable Syncing(string userId, string setPresence) => presence.Syncing(userId, setPresence);
 
     /// <summary>One <c>m.receipt</c> event for a room: event id → receipt type → user → <c>ts</c> and <c>thread_id</c> if threaded.</summary>
     private static JsonObject ReceiptEvent(IEnumerable<ReceiptRow> rows)
@@ -75,8 +80,8 @@ public sealed class SyncSocial(AccountDataStore accountData, ReceiptStore receip
     }
 }
 
-/// <summary>The social part of one sync window: global account data, per-room extras, and whom the user ignores.</summary>
-public sealed record SocialWindow(JsonArray AccountData, Dictionary<string, RoomSocial> Rooms, IReadOnlySet<string> Ignored);
+/// <summary>The social part of one sync window: global account data, per-room extras, presence, and whom the user ignores.</summary>
+public sealed record SocialWindow(JsonArray AccountData, Dictionary<string, RoomSocial> Rooms, JsonArray Presence, IReadOnlySet<string> Ignored);
 
 /// <summary>A joined room's <c>ephemeral</c> and <c>account_data</c> events in one sync window.</summary>
 public sealed record RoomSocial(JsonArray Ephemeral, JsonArray AccountData);
