@@ -700,6 +700,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("display_name");
 
+                    b.Property<string>("Fields")
+                        .HasColumnType("text")
+                        .HasColumnName("fields");
+
                     b.HasKey("UserId");
 
                     b.ToTable("profiles", (string)null);

@@ -691,6 +691,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("display_name");
 
+                    b.Property<string>("Fields")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fields");
+
                     b.HasKey("UserId");
 
                     b.ToTable("profiles", (string)null);
