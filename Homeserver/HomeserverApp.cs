@@ -10,6 +10,9 @@ using Messenger.Homeserver.ClientApi.Directories;
 using Messenger.Homeserver.ClientApi.Discovery;
 using Messenger.Homeserver.ClientApi.Keys;
 using Messenger.Homeserver.ClientApi.Push;
+using Messenger.Homeserver.ClientApi.Reporting;
+using Messenger.Homeserver.ClientApi.Search;
+using Messenger.Homeserver.ClientApi.Voip;
 using Messenger.Homeserver.ClientApi.Rooms;
 using Messenger.Homeserver.ClientApi.SlidingSync;
 using Messenger.Homeserver.ClientApi.Sync;
@@ -63,6 +66,8 @@ public static partial class HomeserverApp
         services.AddKeys();
         services.AddPush();
         services.AddDirectories();
+        services.AddSearch();
+        services.AddReporting();
         services.AddSocial();
         services.AddSlidingSync();
         customize?.Invoke(builder);
@@ -87,6 +92,9 @@ public static partial class HomeserverApp
         client.MapKeysEndpoints();
         client.MapPushEndpoints();
         client.MapDirectoryEndpoints();
+        client.MapSearchEndpoints();
+        client.MapReportingEndpoints();
+        client.MapVoipEndpoints();
         client.MapSocialEndpoints();
         app.MapGroup("/_matrix/client/v1").MapRegistrationTokenValidity();
         app.MapGroup("/_matrix/client/v1").MapSpaceHierarchyEndpoints();

@@ -58,6 +58,8 @@ internal static class ConfigValidation
         CheckRate(config.RateLimits.Registration, "rate_limits.registration", errors);
         CheckRate(config.RateLimits.Login, "rate_limits.login", errors);
         CheckRate(config.RateLimits.Message, "rate_limits.message", errors);
+        if (config.Voip.Lifetime is null)
+            errors.Add($"voip.turn_user_lifetime: '{config.Voip.TurnUserLifetime}' is not a duration (milliseconds, or a number with s, m, h, d or w)");
 
         if (config.Limits.MaxRequestBodySize < 1024)
             errors.Add("limits.max_request_body_size: must be at least 1024 bytes");

@@ -32,6 +32,14 @@ public sealed class HomeserverConfig
     public bool UrlPreviewEnabled { get; set; }
 
     /// <summary>Room version of new rooms unless the client asks for another. Default: 12, as spec v1.19 recommends; 11 while federating peers catch up.</summary>
+    /// <summary>
+    /// The spec v1.12 freeze (Synapse's key): media uploaded while this is on is not served by the deprecated
+    /// unauthenticated <c>/_matrix/media/*/download|thumbnail</c> (404 <c>M_NOT_FOUND</c>), only by the authenticated
+    /// <c>/_matrix/client/v1/media</c>; media uploaded earlier stays reachable both ways. Default: true, as Synapse.
+    /// </summary>
+    [ConfigurationKeyName("enable_authenticated_media")]
+    public bool EnableAuthenticatedMedia { get; set; } = true;
+
     [ConfigurationKeyName("default_room_version")]
     public string DefaultRoomVersion { get; set; } = "12";
 
@@ -62,6 +70,9 @@ public sealed class HomeserverConfig
 
     [ConfigurationKeyName("limits")]
     public LimitsConfig Limits { get; set; } = new();
+
+    [ConfigurationKeyName("voip")]
+    public VoipConfig Voip { get; set; } = new();
 
     [ConfigurationKeyName("user_directory")]
     public UserDirectoryConfig UserDirectory { get; set; } = new();

@@ -22,11 +22,11 @@ public static class MediaEndpoints
         var authenticated = app.MapGroup(AuthenticatedPrefix);
         authenticated.MapGet("/config", (Requester requester, MediaService media) => Config(media));
         authenticated.MapGet("/download/{serverName}/{mediaId}", (string serverName, string mediaId, Requester requester, HttpContext http, MediaService media) =>
-            DownloadAsync(serverName, mediaId, null, http, media));
+            DownloadAsync(serverName, mediaId, null, http, media, legacy: false));
         authenticated.MapGet("/download/{serverName}/{mediaId}/{fileName}", (string serverName, string mediaId, string fileName, Requester requester, HttpContext http, MediaService media) =>
-            DownloadAsync(serverName, mediaId, fileName, http, media));
+            DownloadAsync(serverName, mediaId, fileName, http, media, legacy: false));
         authenticated.MapGet("/thumbnail/{serverName}/{mediaId}", (string serverName, string mediaId, Requester requester, HttpContext http, ThumbnailService thumbnails) =>
-            ThumbnailAsync(serverName, mediaId, http, thumbnails));
+            ThumbnailAsync(serverName, mediaId, http, thumbnails, legacy: false));
         authenticated.MapGet("/preview_url", PreviewsDisabled);
 
         var legacy = app.MapGroup(LegacyPrefix);
@@ -34,11 +34,11 @@ public static class MediaEndpoints
             MatrixJson.Ok(new { content_uri = await media.UploadAsync(requester, ReadUpload(http, media), http.RequestAborted) }));
         legacy.MapGet("/config", (Requester requester, MediaService media) => Config(media));
         legacy.MapGet("/download/{serverName}/{mediaId}", (string serverName, string mediaId, HttpContext http, MediaService media) =>
-            DownloadAsync(serverName, mediaId, null, http, media));
+            DownloadAsync(serverName, mediaId, null, http, media, legacy: true));
         legacy.MapGet("/download/{serverName}/{mediaId}/{fileName}", (string serverName, string mediaId, string fileName, HttpContext http, MediaService media) =>
-            DownloadAsync(serverName, mediaId, fileName, http, media));
+            DownloadAsync(serverName, mediaId, fileName, http, media, legacy: true));
         legacy.MapGet("/thumbnail/{serverName}/{mediaId}", (string serverName, string mediaId, HttpContext http, ThumbnailService thumbnails) =>
-            ThumbnailAsync(serverName, mediaId, http, thumbnails));
+            ThumbnailAsync(serverName, mediaId, http, thumbnails, legacy: true));
         legacy.MapGet("/preview_url", PreviewsDisabled);
 
         app.MapPost("/_matrix/media/v1/create", async (Requester requester, MediaService media, CancellationToken ct) =>
@@ -57,17 +57,18 @@ public static class MediaEndpoints
     private static IResult Config(MediaService media) => MatrixJson.Ok(new JsonObject { ["m.upload.size"] = media.MaxUploadSize });
 
     /// <summary><c>GET …/download/{serverName}/{mediaId}[/{fileName}]</c>: the bytes, never a redirect, served safely.</summary>
-    private static async Task<IResult> DownloadAsync(string serverName, string mediaId, string? fileName, HttpContext http, MediaService media)
+    private static async Task<IResult> DownloadAsync(string serverName, string mediaId, string? fileName, HttpContext http, MediaService media, bool legacy)
     {
         var row = await media.ResolveAsync(serverName, mediaId, TimeoutOf(http.Request), http.RequestAborted);
+        if (legacy) MediaService.RequireUnauthenticatedAccess(row);
         return Serve(http, media.ContentOf(row, fileName));
     }
 
     /// <summary><c>GET …/thumbnail/{serverName}/{mediaId}</c>; see <see cref="ThumbnailService"/>.</summary>
-    private static async Task<IResult> ThumbnailAsync(string serverName, string mediaId, HttpContext http, ThumbnailService thumbnails)
+    private static async Task<IResult> ThumbnailAsync(string serverName, string mediaId, HttpContext http, ThumbnailService thumbnails, bool legacy)
     {
         var request = ThumbnailRequest.Parse(http.Request.Query);
-        return Serve(http, await thumbnails.ThumbnailAsync(serverName, mediaId, request, TimeoutOf(http.Request), http.RequestAborted));
+        return Serve(http, await thumbnails.ThumbnailAsync(serverName, mediaId, request, TimeoutOf(http.Request), legacy, http.RequestAborted));
     }
 
     /// <summary>

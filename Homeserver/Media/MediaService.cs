@@ -43,6 +43,7 @@ public sealed class MediaService(MediaStore store, MediaFiles files, UploadWaite
             Size = size,
             Sha256 = sha256,
             CreatedTs = Now(),
+            Authenticated = config.EnableAuthenticatedMedia,
         }, ct);
         return ContentUri(mediaId);
     }
@@ -58,7 +59,7 @@ public sealed class MediaService(MediaStore store, MediaFiles files, UploadWaite
             throw MatrixError.LimitExceeded(null);
         var expires = now + (long)UnusedExpiry.TotalMilliseconds;
         var mediaId = MediaIds.New();
-        await store.AddAsync(new MediaRow { MediaId = mediaId, UserId = requester.UserId, CreatedTs = now, UnusedExpiresTs = expires }, ct);
+        await store.AddAsync(new MediaRow { MediaId = mediaId, UserId = requester.UserId, CreatedTs = now, UnusedExpiresTs = expires, Authenticated = config.EnableAuthenticatedMedia }, ct);
         return (ContentUri(mediaId), expires);
     }
 
@@ -119,6 +120,12 @@ public sealed class MediaService(MediaStore store, MediaFiles files, UploadWaite
             waiters.Forget(mediaId, signal);
         }
     }
+
+    /// <summary>
+    /// For the deprecated unauthenticated endpoints: media made under the v1.12 freeze is 404 <c>M_NOT_FOUND</c> there,
+    /// exactly as unknown media, so they reveal nothing of it.
+    /// </summary>
+    public static MediaRow RequireUnauthenticatedAccess(MediaRow row) => row.Authenticated ? throw UnknownMedia() : row;
 
     /// <summary>The file and presentation of uploaded media; <paramref name="fileName"/> overrides the upload's name.</summary>
     public MediaContent ContentOf(MediaRow row, string? fileName) =>

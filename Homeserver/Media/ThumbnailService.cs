@@ -13,9 +13,10 @@ public sealed class ThumbnailService(MediaService media, MediaFiles files, Thumb
     /// <summary>Generating at most this many thumbnails at once bounds the memory decoding takes (4 bytes a pixel).</summary>
     private static readonly SemaphoreSlim Generating = new(2, 2);
 
-    public async Task<MediaContent> ThumbnailAsync(string serverName, string mediaId, ThumbnailRequest request, long? timeoutMs, CancellationToken ct)
+    public async Task<MediaContent> ThumbnailAsync(string serverName, string mediaId, ThumbnailRequest request, long? timeoutMs, bool legacy, CancellationToken ct)
     {
         var row = await media.ResolveAsync(serverName, mediaId, timeoutMs, ct);
+        if (legacy) MediaService.RequireUnauthenticatedAccess(row);
         var original = media.ContentOf(row, null);
         if (!Thumbnailer.CanThumbnail(original.ContentType)) throw Thumbnailer.CannotThumbnail();
 

@@ -68,8 +68,10 @@ public sealed class EventPersister(HomeserverDbContext db, StreamPositions posit
                     Json = WithoutUnsigned(pdu), StateGroupBefore = groupBefore, StateGroupAfter = group, ReplacesState = replaces,
                     RelatesToId = relation?.ParentId, RelType = relation?.RelType, ThreadId = await ThreadOfAsync(before.RoomId, relation, ct),
                 });
+                await EventSearchIndex.IndexAsync(db, pdu, before.RoomId, position, ct);
                 if (pdu.Redacts is { } redacted)
                 {
+                    await EventSearchIndex.RemoveAsync(db, redacted, ct);
                     // The C-S API checked the sender may redact it; serve the target redacted from now on.
                     await db.Events.TagWith("EventPersister.ApplyRedaction").Where(e => e.EventId == redacted && e.RoomId == before.RoomId && e.RedactedBy == null)
                         .ExecuteUpdateAsync(s => s.SetProperty(e => e.RedactedBy, pdu.EventId), ct);

@@ -33,6 +33,7 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<ForgottenRoomRow> ForgottenRooms => Set<ForgottenRoomRow>();
     public DbSet<RoomSummaryRow> RoomSummaries => Set<RoomSummaryRow>();
     public DbSet<UserDirectoryRow> UserDirectory => Set<UserDirectoryRow>();
+    public DbSet<ReportRow> Reports => Set<ReportRow>();
     public DbSet<DeviceKeysRow> DeviceKeys => Set<DeviceKeysRow>();
     public DbSet<OneTimeKeyRow> OneTimeKeys => Set<OneTimeKeyRow>();
     public DbSet<FallbackKeyRow> FallbackKeys => Set<FallbackKeyRow>();
@@ -213,7 +214,7 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
         }
     }
 
-    /// <summary>The directories' tables: room summaries (published rooms, user directory, spaces) and the user directory.</summary>
+    /// <summary>The directories' tables: room summaries (published rooms, user directory, spaces), the user directory, reports.</summary>
     private static void ConfigureDirectories(ModelBuilder model)
     {
         model.Entity<RoomSummaryRow>(e =>
@@ -228,6 +229,12 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
         {
             e.ToTable("user_directory");
             e.HasKey(x => x.UserId);
+        });
+        model.Entity<ReportRow>(e =>
+        {
+            e.ToTable("reports");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.ReceivedTs);
         });
     }
 

@@ -21,6 +21,12 @@ public sealed class RoomSummaryStore(HomeserverDbContext db)
         return new LocalRoomSummary(room.Summary ?? new RoomSummaryRow { RoomId = roomId }, room.RoomVersion, joined);
     }
 
+    /// <summary>The history visibility of each room that has one set (others default to <c>shared</c>).</summary>
+    public Task<Dictionary<string, string>> HistoryVisibilitiesAsync(IReadOnlyCollection<string> roomIds, CancellationToken ct = default) =>
+        db.RoomSummaries.TagWith("RoomSummaryStore.HistoryVisibilities").AsNoTracking()
+            .Where(s => roomIds.Contains(s.RoomId) && s.HistoryVisibility != null)
+            .ToDictionaryAsync(s => s.RoomId, s => s.HistoryVisibility!, ct);
+
     /// <summary>The current state events of one type in a room (e.g. every <c>m.space.child</c>), as stored.</summary>
     public Task<List<EventRow>> StateEventsOfTypeAsync(string roomId, string type, CancellationToken ct = default) =>
         (from s in db.CurrentState.TagWith("RoomSummaryStore.StateEventsOfType").AsNoTracking()

@@ -7,6 +7,10 @@ namespace Messenger.Homeserver.Storage;
 /// <summary>Searches of the user directory; see <see cref="UserDirectoryIndex"/> for how entries are kept.</summary>
 public sealed class UserDirectoryStore(HomeserverDbContext db)
 {
+    /// <summary>Whether the user is a local account or has been seen joined to a room here.</summary>
+    public Task<bool> IsKnownAsync(string userId, CancellationToken ct = default) =>
+        db.UserDirectory.TagWith("UserDirectoryStore.IsKnown").AnyAsync(u => u.UserId == userId, ct);
+
     /// <summary>
     /// Up to <paramref name="limit"/> entries whose search key contains <paramref name="foldedTerm"/>, among the users
     /// <paramref name="searcher"/> may see ("User directory"): joined to a room the searcher is joined to, or to a room

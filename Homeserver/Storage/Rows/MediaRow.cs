@@ -30,4 +30,11 @@ public sealed class MediaRow
 
     /// <summary>For an id made by <c>/create</c> and not yet uploaded: when it stops being usable (<c>unused_expires_at</c>).</summary>
     public long? UnusedExpiresTs { get; set; }
+
+    /// <summary>
+    /// Made while <c>enable_authenticated_media</c> was on (spec v1.12, "Content repository": the freeze of the
+    /// unauthenticated endpoints): served only by <c>/_matrix/client/v1/media</c>, never by the deprecated
+    /// <c>/_matrix/media/*/download|thumbnail</c>. Media stored before keeps being served there too, as Synapse does.
+    /// </summary>
+    public bool Authenticated { get; set; }
 }

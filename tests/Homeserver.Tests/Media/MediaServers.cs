@@ -22,5 +22,6 @@ public static class MediaLimits
     public static readonly string Yaml = $"""
         limits:
           max_upload_size: {MaxUploadSize}
+        enable_authenticated_media: false
         """;
 }
