@@ -596,6 +596,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("media_id");
 
+                    b.Property<bool>("Authenticated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("authenticated");
+
                     b.Property<string>("ContentType")
                         .HasColumnType("TEXT")
                         .HasColumnName("content_type");
@@ -993,6 +997,54 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.HasKey("Token");
 
                     b.ToTable("registration_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ReportRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("EventId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("ReceivedTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_ts");
+
+                    b.Property<string>("ReporterUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reporter_user_id");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<int?>("Score")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("score");
+
+                    b.Property<string>("TargetUserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedTs");
+
+                    b.ToTable("reports", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RoomAliasRow", b =>
