@@ -18,6 +18,7 @@ using Messenger.Homeserver.ClientApi.SlidingSync;
 using Messenger.Homeserver.ClientApi.Sync;
 using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Errors;
+using Messenger.Homeserver.FederationApi;
 using Messenger.Homeserver.Http;
 using Messenger.Homeserver.Jobs;
 using Messenger.Homeserver.Keys;
@@ -70,6 +71,7 @@ public static partial class HomeserverApp
         services.AddReporting();
         services.AddSocial();
         services.AddSlidingSync();
+        services.AddFederationApi(config);
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -103,6 +105,7 @@ public static partial class HomeserverApp
         app.MapDiscoveryEndpoints(client);
         app.MapAdminEndpoints();
         app.MapMediaEndpoints();
+        app.MapFederationApiEndpoints();
         return app;
     }
 

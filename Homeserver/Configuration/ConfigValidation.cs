@@ -83,6 +83,31 @@ internal static class ConfigValidation
             if (!System.Net.IPNetwork.TryParse(config.Federation.AllowedPrivateRanges[i], out _))
                 errors.Add($"federation.allowed_private_ranges[{i}]: '{config.Federation.AllowedPrivateRanges[i]}' is not a CIDR range");
         }
+        CheckFederationKeys(config.Federation, errors);
+    }
+
+    private static void CheckFederationKeys(FederationConfig federation, List<string> errors)
+    {
+        if (federation.KeyValidityPeriodMs < 3_600_000)
+            errors.Add("federation.key_validity_period_ms: must be at least 3600000 (an hour; shorter makes others refetch constantly)");
+        for (var i = 0; i < federation.TrustedKeyServers.Count; i++)
+        {
+            var notary = federation.TrustedKeyServers[i];
+            if (!ServerName.IsValid(notary.ServerName))
+                errors.Add($"federation.trusted_key_servers[{i}].server_name: '{notary.ServerName}' is not a valid server name");
+            for (var k = 0; k < notary.VerifyKeys.Count; k++)
+                CheckPublicKey(notary.VerifyKeys[k].KeyId, notary.VerifyKeys[k].Key, $"federation.trusted_key_servers[{i}].verify_keys[{k}]", errors);
+        }
+        for (var i = 0; i < federation.OldSigningKeys.Count; i++)
+            CheckPublicKey(federation.OldSigningKeys[i].KeyId, federation.OldSigningKeys[i].Key, $"federation.old_signing_keys[{i}]", errors);
+    }
+
+    private static void CheckPublicKey(string keyId, string key, string path, List<string> errors)
+    {
+        if (!keyId.StartsWith("ed25519:", StringComparison.Ordinal) || !Federation.Protocol.Keys.KeyIdGrammar.IsValidVersion(keyId["ed25519:".Length..]))
+            errors.Add($"{path}.key_id: '{keyId}' is not an ed25519 key id (ed25519:<[a-zA-Z0-9_]>)");
+        if (!Federation.Protocol.Signing.VerifyKey.TryParse(key, out _))
+            errors.Add($"{path}.key: not an unpadded base64 Ed25519 public key");
     }
 
     private static void CheckListener(ListenerConfig listener, string path, List<string> errors)

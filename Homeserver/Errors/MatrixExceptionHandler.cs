@@ -14,6 +14,7 @@ public sealed partial class MatrixExceptionHandler(ILogger<MatrixExceptionHandle
         var error = exception switch
         {
             MatrixException m => m,
+            Federation.Http.FederationException f => new FederationMatrixException(f),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 MatrixError.TooLarge("Request body too large"),
             BadHttpRequestException bad => new MatrixException(MatrixErrorCode.Unknown, bad.Message, bad.StatusCode),

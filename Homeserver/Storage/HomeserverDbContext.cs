@@ -50,6 +50,7 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<PusherRow> Pushers => Set<PusherRow>();
     public DbSet<AccountDataRow> AccountData => Set<AccountDataRow>();
     public DbSet<ReceiptRow> Receipts => Set<ReceiptRow>();
+    public DbSet<ServerKeyRow> ServerKeys => Set<ServerKeyRow>();
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction: its own, committed at the end, or the caller's if one is open,
@@ -183,6 +184,13 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.ToTable("event_txns");
             e.HasKey(x => new { x.UserId, x.DeviceId, x.TxnId });
             e.HasIndex(x => x.EventId);
+        });
+        model.Entity<ServerKeyRow>(e =>
+        {
+            e.ToTable("server_keys");
+            e.HasKey(x => new { x.ServerName, x.KeyId });
+            e.Property(x => x.ServerName).HasMaxLength(255);
+            e.Property(x => x.KeyId).HasMaxLength(255);
         });
         model.Entity<FilterRow>(e =>
         {

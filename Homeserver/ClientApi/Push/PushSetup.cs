@@ -1,4 +1,5 @@
-using Messenger.Homeserver.Http;
+using Messenger.Federation.Net;
+using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Push;
 using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage;
@@ -20,7 +21,7 @@ public static class PushSetup
         services.AddScoped<EventPushProcessor>();
         services.AddScoped<IEventPushHook>(sp => sp.GetRequiredService<EventPushProcessor>());
         services.AddSingleton<PushDeliverySignal>();
-        services.AddSingleton<OutboundAddressPolicy>();
+        services.AddSingleton(sp => new OutboundAddressPolicy(sp.GetRequiredService<HomeserverConfig>().Outbound.AllowedPrivateRanges));
         services.AddHttpClient(PushGatewayClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15))
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundAddressPolicy>().CreateHandler());
         services.AddSingleton<PushGatewayClient>();

@@ -1,6 +1,5 @@
 using System.Net;
-using Messenger.Homeserver.Configuration;
-using Messenger.Homeserver.Http;
+using Messenger.Federation.Net;
 using Messenger.Homeserver.Tests.Support;
 
 namespace Messenger.Homeserver.Tests.Http;
@@ -9,7 +8,7 @@ namespace Messenger.Homeserver.Tests.Http;
 public sealed class OutboundAddressPolicyTests(SqliteServer server) : IClassFixture<SqliteServer>
 {
     private static OutboundAddressPolicy Policy(params string[] allowed) =>
-        new(new HomeserverConfig { Outbound = new OutboundConfig { AllowedPrivateRanges = [.. allowed] } });
+        new(allowed);
 
     [Theory]
     [InlineData("127.0.0.1")]
