@@ -1169,6 +1169,45 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("room_summaries", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ServerKeyRow", b =>
+                {
+                    b.Property<string>("ServerName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("server_name");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("key_id");
+
+                    b.Property<long?>("ExpiredTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expired_ts");
+
+                    b.Property<long>("FetchedTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fetched_ts");
+
+                    b.Property<string>("ResponseJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("response_json");
+
+                    b.Property<long>("ValidUntilTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("valid_until_ts");
+
+                    b.Property<string>("VerifyKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("verify_key");
+
+                    b.HasKey("ServerName", "KeyId");
+
+                    b.ToTable("server_keys", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.StateGroupEntryRow", b =>
                 {
                     b.Property<long>("GroupId")

@@ -1154,6 +1154,45 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("room_summaries", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ServerKeyRow", b =>
+                {
+                    b.Property<string>("ServerName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("server_name");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<long?>("ExpiredTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expired_ts");
+
+                    b.Property<long>("FetchedTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fetched_ts");
+
+                    b.Property<string>("ResponseJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("response_json");
+
+                    b.Property<long>("ValidUntilTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("valid_until_ts");
+
+                    b.Property<string>("VerifyKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verify_key");
+
+                    b.HasKey("ServerName", "KeyId");
+
+                    b.ToTable("server_keys", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.StateGroupEntryRow", b =>
                 {
                     b.Property<long>("GroupId")
