@@ -20,6 +20,6 @@ public sealed record ConnectionState(
 /// <summary>
 /// A room as last sent on a connection: the stream position its data was complete up to, the user's membership then
 /// (its event id, so a leave and rejoin is noticed), the config it was sent with (to notice a widened one) and, for
-/// lazy-loaded members, which member event of each user the client holds.
+/// lazy-loaded members, which member event of each user the client holds; whether it was a DM then.
 /// </summary>
-public sealed record SentRoom(long At, string MembershipEventId, string Membership, RoomConfig Config, ImmutableDictionary<string, string> LazyMembers);
+public sealed record SentRoom(long At, string MembershipEventId, string Membership, RoomConfig Config, ImmutableDictionary<string, string> LazyMembers, bool IsDm);

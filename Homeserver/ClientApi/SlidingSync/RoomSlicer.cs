@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Messenger.Federation.Protocol.Events;
+using Messenger.Homeserver.ClientApi.AccountData;
 using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage;
 using Messenger.Homeserver.Storage.Rows;
@@ -12,11 +13,12 @@ namespace Messenger.Homeserver.ClientApi.SlidingSync;
 /// is the newest <c>timeline_limit</c> events of the window since the room was last sent (all of history when initial
 /// or expanded); <c>required_state</c> is the state at the window's end that the config selects — all of it when
 /// initial, else what changed since the room was last sent plus what a widened config newly selects — and, with
-/// <c>$LAZY</c>, the member events of the timeline's senders and targets the client does not hold yet.
+/// <c>$LAZY</c>, the member events of the timeline's senders and targets the client does not hold yet. Non-state
+/// events of ignored users are left out of the timeline.
 /// </summary>
 public sealed class RoomSlicer(RoomStore rooms, RoomEventPipeline pipeline, SlidingSyncStore store)
 {
-    public async Task<RoomSlice?> SliceAsync(string userId, RoomPlan plan, long upTo, CancellationToken ct)
+    public async Task<RoomSlice?> SliceAsync(string userId, RoomPlan plan, long upTo, IReadOnlySet<string> ignored, CancellationToken ct)
     {
         var room = plan.Room;
         var snapshot = await pipeline.SnapshotAsync(room.RoomId, ct);
@@ -40,7 +42,7 @@ public sealed class RoomSlicer(RoomStore rooms, RoomEventPipeline pipeline, Slid
             var from = previous is null || plan.ExpandedTimeline ? 0 : Math.Min(previous.At, end);
             var newest = await rooms.RecentAsync(room.RoomId, from, end, config.TimelineLimit + 1, ct);
             limited = newest.Count > config.TimelineLimit;
-            timeline = newest.Take(config.TimelineLimit).Reverse().ToList();
+            timeline = newest.Take(config.TimelineLimit).Reverse().Where(r => !IgnoredUsers.Hides(ignored, r.Sender, r.StateKey)).ToList();
         }
 
         var atEnd = await rooms.StateGroupAsync(await rooms.StateGroupAtAsync(room.RoomId, end, ct), ct);

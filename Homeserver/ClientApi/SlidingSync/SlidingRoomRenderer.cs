@@ -19,8 +19,9 @@ public sealed class SlidingRoomRenderer(RoomStore rooms, RoomEventPipeline pipel
     private const int MaxHeroes = 5;
 
     /// <param name="liveAfter">The connection's previous position: timeline events after it are "live" (<c>num_live</c>); null on a fresh connection.</param>
+    /// <param name="ignored">Users whose non-state events are left out of timelines ("Ignoring Users").</param>
     public async Task<(JsonObject Rooms, Dictionary<string, SentRoom> Sent)> RenderAsync(Requester requester, IReadOnlyList<RoomPlan> plans, long upTo,
-        long? liveAfter, CancellationToken ct)
+        long? liveAfter, IReadOnlySet<string> ignored, CancellationToken ct)
     {
         var result = new JsonObject();
         var sent = new Dictionary<string, SentRoom>(StringComparer.Ordinal);
@@ -35,7 +36,7 @@ public sealed class SlidingRoomRenderer(RoomStore rooms, RoomEventPipeline pipel
                 result[plan.Room.RoomId] = json;
                 sent[plan.Room.RoomId] = Sent(plan, upTo, []);
             }
-            else if (await slicer.SliceAsync(requester.UserId, plan, upTo, ct) is { } slice)
+            else if (await slicer.SliceAsync(requester.UserId, plan, upTo, ignored, ct) is { } slice)
             {
                 slices.Add(slice);
             }
@@ -96,7 +97,7 @@ public sealed class SlidingRoomRenderer(RoomStore rooms, RoomEventPipeline pipel
     }
 
     private static SentRoom Sent(RoomPlan plan, long at, System.Collections.Immutable.ImmutableDictionary<string, string> lazy) =>
-        new(at, plan.Room.Membership.EventId, plan.Room.Membership.Membership ?? "", plan.Room.Config, lazy.WithComparers(StringComparer.Ordinal));
+        new(at, plan.Room.Membership.EventId, plan.Room.Membership.Membership ?? "", plan.Room.Config, lazy.WithComparers(StringComparer.Ordinal), plan.IsDm);
 
     private static JsonObject? Content(Dictionary<string, EventRow> rows, string? eventId) =>
         eventId is not null && rows.TryGetValue(eventId, out var row) ? JsonNode.Parse(row.Json)?["content"] as JsonObject : null;

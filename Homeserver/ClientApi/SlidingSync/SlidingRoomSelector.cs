@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Messenger.Federation.Protocol.Events;
+using Messenger.Homeserver.ClientApi.AccountData;
 using Messenger.Homeserver.Storage;
 
 namespace Messenger.Homeserver.ClientApi.SlidingSync;
@@ -9,10 +10,14 @@ namespace Messenger.Homeserver.ClientApi.SlidingSync;
 /// they are joined to, invited to, knocked on, were kicked or banned from, and those they left themselves during this
 /// connection; it is sorted by recency (newest bump first). Each list filters it, counts the result and takes the
 /// indexes inside its ranges; subscriptions add rooms by id when the user has a membership there. A room matched by
-/// several rules gets the superset of their room configs.
+/// several rules gets the superset of their room configs. Invites from ignored users are left out ("Ignoring Users").
 /// </summary>
-public sealed class SlidingRoomSelector(RoomStore rooms, SlidingSyncStore store, ForgottenRoomStore forgotten)
+public sealed class SlidingRoomSelector(RoomStore rooms, SlidingSyncStore store, ForgottenRoomStore forgotten, AccountDataStore accountData,
+    IgnoredUsers ignoredUsers)
 {
+    /// <summary>Room tags live in the <c>m.tag</c> room account data ("Room Tagging").</summary>
+    private const string TagType = "m.tag";
+
     /// <summary>The "proper activity" event types that move a joined room's <c>bump_stamp</c> (MSC4186 <c>bump_stamp</c>).</summary>
     public static readonly string[] BumpTypes =
         [EventTypes.Create, EventTypes.Message, "m.room.encrypted", "m.sticker", "m.call.invite", "m.poll.start", "m.beacon_info"];
@@ -26,6 +31,8 @@ public sealed class SlidingRoomSelector(RoomStore rooms, SlidingSyncStore store,
         // A membership committed after upTo is left for the next response, which covers it.
         var known = current.Where(m => events.TryGetValue(m.RoomId, out var e) && e.StreamOrdering <= upTo).Select(m => events[m.RoomId]).ToList();
 
+        var ignored = await ignoredUsers.OfAsync(userId, ct);
+        known = known.Where(e => e.Membership != Membership.Invite || !ignored.Contains(e.Sender)).ToList();
         var listed = known.Where(e => e.Membership != Membership.Leave || e.Sender != userId
             || (previous.Position > 0 && e.StreamOrdering > previous.Position && previous.Rooms.ContainsKey(e.RoomId))).ToList();
         var activity = await store.ActivityAsync(known.Where(e => e.Membership == Membership.Join).Select(e => e.RoomId).ToList(), SlidingRoomSelector.BumpTypes, upTo, ct);
@@ -33,7 +40,7 @@ public sealed class SlidingRoomSelector(RoomStore rooms, SlidingSyncStore store,
             ? a.Bump ?? a.Latest : e.StreamOrdering);
         var sorted = listed.OrderByDescending(e => bump[e.RoomId]).ThenBy(e => e.RoomId, StringComparer.Ordinal).ToList();
 
-        var facts = await FactsAsync(userId, sorted, request.Lists, ct);
+        var facts = await FactsAsync(userId, known, request.Lists, upTo, ct);
         var matched = new Dictionary<string, MatchedRoom>(StringComparer.Ordinal);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var list in request.Lists)
@@ -51,7 +58,7 @@ public sealed class SlidingRoomSelector(RoomStore rooms, SlidingSyncStore store,
             // "Rooms that a user subscribes to that they do not have permission to see, or that does not exist, should be ignored."
             if (byRoom.TryGetValue(roomId, out var membership)) Match(matched, membership, config, bump, activity, null);
         }
-        return new RoomSelection(counts, matched, facts.Where(f => f.Value.IsDm).Select(f => f.Key).ToHashSet(StringComparer.Ordinal));
+        return new RoomSelection(counts, matched, facts.Where(f => f.Value.IsDm).Select(f => f.Key).ToHashSet(StringComparer.Ordinal), ignored);
     }
 
     private static void Match(Dictionary<string, MatchedRoom> matched, MembershipEvent membership, RoomConfig config, Dictionary<string, long> bump,
@@ -65,33 +72,43 @@ public sealed class SlidingRoomSelector(RoomStore rooms, SlidingSyncStore store,
         matched[membership.RoomId] = room;
     }
 
-    /// <summary>What the lists' filters need, read only when some list asks (room state, space children).</summary>
-    private async Task<Dictionary<string, SlidingRoomFacts>> FactsAsync(string userId, List<MembershipEvent> sorted, IReadOnlyList<SlidingList> lists, CancellationToken ct)
+    /// <summary>What the lists' filters need, read only when some list asks (room state, space children, tags); DMs always.</summary>
+    private async Task<Dictionary<string, SlidingRoomFacts>> FactsAsync(string userId, List<MembershipEvent> memberships, IReadOnlyList<SlidingList> lists,
+        long upTo, CancellationToken ct)
     {
-        var ids = sorted.Select(e => e.RoomId).ToList();
+        var ids = memberships.Select(e => e.RoomId).ToList();
         var state = lists.Any(l => l.Filter.NeedsRoomState) ? await store.RoomFactsAsync(ids, ct) : [];
         var spaceIds = lists.SelectMany(l => l.Filter.Spaces ?? []).Distinct().ToList();
         var joinedSpaces = spaceIds.Count == 0 ? [] : (await rooms.RoomsWithMembershipAsync(userId, Membership.Join, ct)).Intersect(spaceIds).ToList();
         // "Servers MUST NOT navigate subspaces": only direct children of spaces the user is joined to.
         var children = await store.SpaceChildrenAsync(joinedSpaces, ct);
-        return sorted.ToDictionary(e => e.RoomId, e =>
+        var direct = DirectRooms(await accountData.GetAsync(userId, AccountDataStore.Global, "m.direct", ct));
+        var tags = lists.Any(l => l.Filter.NeedsTags) ? await TagsAsync(userId, upTo, ct) : [];
+        return memberships.ToDictionary(e => e.RoomId, e =>
         {
             var (encrypted, type) = state.GetValueOrDefault(e.RoomId);
             var inSpaces = children.Where(c => c.Value.Contains(e.RoomId)).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-            return new SlidingRoomFacts(IsDirect(e), e.Membership == Membership.Invite, encrypted, type, inSpaces);
+            return new SlidingRoomFacts(direct.Contains(e.RoomId) || InvitedAsDirect(e), e.Membership == Membership.Invite, encrypted, type, inSpaces,
+                tags.GetValueOrDefault(e.RoomId) ?? []);
         });
     }
 
-    /// <summary>
-    /// A DM, until <c>m.direct</c> account data is read here: an invite whose event says <c>is_direct</c>
-    /// ("Direct Messaging").
-    /// </summary>
-    private static bool IsDirect(MembershipEvent membership) =>
+    /// <summary>The rooms <c>m.direct</c> lists, under any user ("Direct Messaging": user id → room ids).</summary>
+    private static HashSet<string> DirectRooms(JsonObject? content) =>
+        content is null ? [] : content.SelectMany(kv => kv.Value as JsonArray ?? [])
+            .Select(v => v is JsonValue value && value.TryGetValue<string>(out var id) ? id : null).OfType<string>().ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>An invite whose event says <c>is_direct</c>: a DM before the client has written <c>m.direct</c>.</summary>
+    private static bool InvitedAsDirect(MembershipEvent membership) =>
         membership.InviteJson is { } json && JsonNode.Parse(json)?["content"]?["is_direct"] is JsonValue v && v.TryGetValue<bool>(out var direct) && direct;
+
+    private async Task<Dictionary<string, HashSet<string>>> TagsAsync(string userId, long upTo, CancellationToken ct) =>
+        (await accountData.ChangedAsync(userId, null, upTo, ct)).Where(r => r.Type == TagType && r.RoomId != AccountDataStore.Global)
+            .ToDictionary(r => r.RoomId, r => (JsonNode.Parse(r.Content)?["tags"] as JsonObject)?.Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal) ?? []);
 }
 
-/// <summary>The lists' counts and every matched room with its combined config; which rooms are DMs.</summary>
-public sealed record RoomSelection(Dictionary<string, int> ListCounts, Dictionary<string, MatchedRoom> Rooms, HashSet<string> DirectRooms);
+/// <summary>The lists' counts and every matched room with its combined config; which rooms are DMs; whom the user ignores.</summary>
+public sealed record RoomSelection(Dictionary<string, int> ListCounts, Dictionary<string, MatchedRoom> Rooms, HashSet<string> DirectRooms, IReadOnlySet<string> Ignored);
 
 /// <summary>A room some rule matched: the user's membership event, the combined config, the rules, recency.</summary>
 public sealed record MatchedRoom(MembershipEvent Membership, RoomConfig Config, List<string> Lists, bool Subscribed, long BumpStamp, long Latest)

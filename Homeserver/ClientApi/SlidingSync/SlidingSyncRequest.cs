@@ -73,5 +73,6 @@ public sealed record SlidingSyncRequest(
 
     private static SlidingRoomFilter Filter(SlidingFilterBody? filters) => filters is null
         ? SlidingRoomFilter.None
-        : new SlidingRoomFilter(filters.IsDm, filters.IsEncrypted, filters.IsInvite ?? filters.IsInvited, filters.RoomTypes, filters.NotRoomTypes, filters.Spaces);
+        : new SlidingRoomFilter(filters.IsDm, filters.IsEncrypted, filters.IsInvite ?? filters.IsInvited, filters.RoomTypes, filters.NotRoomTypes, filters.Spaces,
+            filters.Tags, filters.NotTags);
 }

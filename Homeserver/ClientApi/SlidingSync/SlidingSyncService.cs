@@ -51,8 +51,9 @@ public sealed class SlidingSyncService(SlidingSyncConnections connections, Slidi
         {
             if (Plan(room, previous.Rooms.GetValueOrDefault(room.RoomId), selection.DirectRooms.Contains(room.RoomId)) is { } plan) plans.Add(plan);
         }
-        var (roomsJson, sent) = await renderer.RenderAsync(requester, plans, upTo, previous.Position > 0 ? previous.Position : null, ct);
-        var ext = await extensions.BuildAsync(requester, request.Extensions, previous, upTo, ct);
+        var (roomsJson, sent) = await renderer.RenderAsync(requester, plans, upTo, previous.Position > 0 ? previous.Position : null, selection.Ignored, ct);
+        var initial = plans.Where(p => p.Initial).Select(p => p.Room.RoomId).ToHashSet(StringComparer.Ordinal);
+        var ext = await extensions.BuildAsync(requester, request.Extensions, previous, upTo, selection, initial, ct);
 
         var lists = new JsonObject();
         foreach (var (name, count) in selection.ListCounts) lists[name] = new JsonObject { ["count"] = count };
@@ -66,7 +67,8 @@ public sealed class SlidingSyncService(SlidingSyncConnections connections, Slidi
     /// <summary>
     /// Whether and how a matched room goes into the response ("Room results", "Changing room configs"): always when
     /// new to the connection or its membership event changed (a join after an invite starts it afresh); otherwise,
-    /// for a joined room, when it has events after it was last sent or the config now asks for more.
+    /// for a joined room, when it has events after it was last sent, the config now asks for more, or it became or
+    /// stopped being a DM.
     /// </summary>
     private static RoomPlan? Plan(MatchedRoom room, SentRoom? previous, bool isDm)
     {
@@ -78,6 +80,6 @@ public sealed class SlidingSyncService(SlidingSyncConnections connections, Slidi
         var changed = room.Latest > previous.At;
         var expanded = room.Config.TimelineLimit > previous.Config.TimelineLimit;
         var widened = !previous.Config.RequiredState.Union(room.Config.RequiredState).Equals(previous.Config.RequiredState);
-        return changed || expanded || widened ? new RoomPlan(room, previous, false, expanded, isDm) : null;
+        return changed || expanded || widened || previous.IsDm != isDm ? new RoomPlan(room, previous, false, expanded, isDm) : null;
     }
 }
