@@ -27,6 +27,8 @@ public static class RoomServerSetup
         services.AddScoped<EventPersister>();
         services.AddScoped<RoomEventPipeline>();
         services.AddScoped<RoomAccess>();
+        services.AddScoped<MembershipHistoryStore>();
+        services.AddScoped<HistoryVisibilityFilter>();
         services.AddScoped<RelationsStore>();
         services.AddScoped<BundledAggregations>();
         services.AddScoped<ClientEventFormatter>();

@@ -21,23 +21,32 @@ public sealed class EventContextService(RoomStore rooms, RelationsStore relation
     /// the rest after it (oldest first), <c>start</c>/<c>end</c> tokens that continue with <c>/messages</c> backwards and
     /// forwards, and the room state after the last event returned. Of the filter only <c>lazy_load_members</c> is
     /// applied: then the state holds just the member events of the returned events' senders ("Lazy-loading room members").
+    /// History visibility applies: an event the user may not see is <c>M_NOT_FOUND</c>, and the events around it are
+    /// those they may see, up to their leave for a former member.
     /// </summary>
     public async Task<JsonObject> GetContextAsync(Requester requester, string roomId, string eventId, int? limit, string? filter, CancellationToken ct)
     {
-        var snapshot = await access.RequireJoinedAsync(roomId, requester.UserId, ct);
+        var view = await access.RequireReadableAsync(roomId, requester.UserId, ct);
+        var snapshot = view.Snapshot;
         var target = await rooms.EventRowAsync(eventId, ct);
-        if (target is null || target.RoomId != roomId) throw MatrixError.NotFound("Event not found");
+        if (target is null || target.RoomId != roomId || !await access.IsVisibleAsync(requester.UserId, view, target, ct))
+            throw MatrixError.NotFound("Event not found");
         if (limit < 0) throw MatrixError.InvalidParam("limit must not be negative");
         var lazyLoadMembers = LazyLoadMembers(filter);
         var total = Math.Min(limit ?? DefaultLimit, MaxLimit);
         var beforeCount = total / 2;
 
-        var upTo = positions.Current;
+        var upTo = view.UpTo(positions.Current);
         var before = beforeCount == 0 ? [] : await rooms.PageAsync(roomId, target.Depth, target.StreamOrdering, backwards: true, beforeCount, upTo, ct);
         var afterCount = total - before.Count;
         var after = afterCount == 0 ? [] : await rooms.PageAsync(roomId, target.Depth, target.StreamOrdering + 1, backwards: false, afterCount, upTo, ct);
+        // The tokens keep the pages' bounds; only what the user may not see is left out of them.
+        var pageStart = before.Count > 0 ? before[^1] : target;
+        var pageEnd = after.Count > 0 ? after[^1] : target;
+        before = await access.VisibleAsync(requester.UserId, view, before, ct);
+        after = await access.VisibleAsync(requester.UserId, view, after, ct);
 
-        var last = after.Count > 0 ? after[^1] : target;
+        var last = pageEnd;
         var state = (await rooms.StateGroupAsync(last.StateGroupAfter, ct)).AsEnumerable();
         if (lazyLoadMembers)
         {
@@ -49,7 +58,7 @@ public sealed class EventContextService(RoomStore rooms, RelationsStore relation
         // One batch, so bundled aggregations and unsigned data load once for every part of the answer.
         List<EventRow> all = [target, .. before, .. after, .. stateRows];
         var formatted = await formatter.FormatAsync(all, snapshot.Version, requester.UserId, requester.DeviceId, ct);
-        var oldest = before.Count > 0 ? before[^1] : target;
+        var oldest = pageStart;
         return new JsonObject
         {
             ["event"] = formatted[0],

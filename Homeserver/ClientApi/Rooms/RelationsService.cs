@@ -20,12 +20,15 @@ public sealed class RelationsService(RelationsStore relations, RoomStore rooms, 
     /// recent first (<c>dir=b</c>, the default) or oldest first, starting at <c>from</c> and stopping at <c>to</c>
     /// (any <c>/messages</c> or <c>/sync</c> token). With <c>recurse</c> the filters apply at every level, so an event
     /// reached only through a non-matching one is left out. Unknown parent, or one in another room: <c>M_NOT_FOUND</c>.
+    /// History visibility applies to the parent (not visible: <c>M_NOT_FOUND</c>) and to every child.
     /// </summary>
     public async Task<JsonObject> GetRelationsAsync(Requester requester, string roomId, string eventId, RelationsRequest request, CancellationToken ct)
     {
-        var snapshot = await access.RequireJoinedAsync(roomId, requester.UserId, ct);
+        var view = await access.RequireReadableAsync(roomId, requester.UserId, ct);
+        var snapshot = view.Snapshot;
         var parent = await rooms.EventRowAsync(eventId, ct);
-        if (parent is null || parent.RoomId != roomId) throw MatrixError.NotFound("Event not found");
+        if (parent is null || parent.RoomId != roomId || !await access.IsVisibleAsync(requester.UserId, view, parent, ct))
+            throw MatrixError.NotFound("Event not found");
         var backwards = request.Dir switch
         {
             null or "b" => true,
@@ -37,7 +40,7 @@ public sealed class RelationsService(RelationsStore relations, RoomStore rooms, 
         var start = ParseToken(request.From, "from") ?? (backwards ? PaginationToken.End : PaginationToken.Start);
         var stop = ParseToken(request.To, "to");
 
-        var upTo = positions.Current;
+        var upTo = view.UpTo(positions.Current);
         IReadOnlyCollection<string> parents = [eventId];
         if (request.Recurse == true) parents = await ParentsToDepthAsync(roomId, eventId, request, upTo, ct);
         var rows = await relations.ChildrenPageAsync(roomId, parents, request.RelType, request.EventType,
@@ -49,11 +52,13 @@ public sealed class RelationsService(RelationsStore relations, RoomStore rooms, 
                 : (r.Depth, r.StreamOrdering).CompareTo((bound.Depth, bound.Stream)) < 0).ToList();
         }
 
+        var page = rows;
+        rows = await access.VisibleAsync(requester.UserId, view, rows, ct);
         var chunk = await formatter.FormatAsync(rows, snapshot.Version, requester.UserId, requester.DeviceId, ct);
         var response = new JsonObject { ["chunk"] = new JsonArray(chunk.ToArray<JsonNode>()) };
-        if (rows.Count == limit && limit > 0)
+        if (page.Count == limit && limit > 0)
         {
-            var last = rows[^1];
+            var last = page[^1];
             response["next_batch"] = (backwards ? PaginationToken.Before(last.Depth, last.StreamOrdering) : PaginationToken.After(last.Depth, last.StreamOrdering)).ToString();
         }
         if (request.From is not null) response["prev_batch"] = request.From;

@@ -60,30 +60,44 @@ public sealed class RoomEventsService(RoomEventPipeline pipeline, RoomStore room
             new LocalEvent(requester.UserId, EventTypes.Redaction, content, Redacts: eventId) { TxnId = txnId, DeviceId = requester.DeviceId }, ct);
     }
 
-    /// <summary>GET /rooms/{roomId}/event/{eventId}.</summary>
+    /// <summary>
+    /// GET /rooms/{roomId}/event/{eventId}. An event the user may not see (history visibility, or after their leave)
+    /// is <c>M_NOT_FOUND</c>, as the spec's 404 says: "not found or you do not have permission to read this event".
+    /// </summary>
     public async Task<JsonObject> GetEventAsync(Requester requester, string roomId, string eventId, CancellationToken ct)
     {
-        var snapshot = await access.RequireJoinedAsync(roomId, requester.UserId, ct);
+        var view = await access.RequireReadableAsync(roomId, requester.UserId, ct);
         var row = await rooms.EventRowAsync(eventId, ct);
-        if (row is null || row.RoomId != roomId) throw MatrixError.NotFound("Event not found");
-        return (await formatter.FormatAsync([row], snapshot.Version, requester.UserId, requester.DeviceId, ct))[0];
+        if (row is null || row.RoomId != roomId || !await access.IsVisibleAsync(requester.UserId, view, row, ct)) throw MatrixError.NotFound("Event not found");
+        return (await formatter.FormatAsync([row], view.Snapshot.Version, requester.UserId, requester.DeviceId, ct))[0];
     }
 
-    /// <summary>GET /rooms/{roomId}/state: the current state as client events.</summary>
+    /// <summary>GET /rooms/{roomId}/state: the current state as client events; for a user who left, the state when they left.</summary>
     public async Task<List<JsonObject>> GetStateAsync(Requester requester, string roomId, CancellationToken ct)
     {
-        var snapshot = await access.RequireJoinedAsync(roomId, requester.UserId, ct);
-        var rows = await rooms.EventRowsAsync(snapshot.State.Values.ToList(), ct);
-        return await formatter.FormatAsync(rows, snapshot.Version, requester.UserId, requester.DeviceId, ct);
+        var (version, state) = await ReadableStateAsync(requester, roomId, ct);
+        var rows = await rooms.EventRowsAsync(state.Values.ToList(), ct);
+        return await formatter.FormatAsync(rows, version, requester.UserId, requester.DeviceId, ct);
     }
 
-    /// <summary>GET /rooms/{roomId}/state/{eventType}/{stateKey}: the content, or the whole event with <c>format=event</c>.</summary>
+    /// <summary>
+    /// GET /rooms/{roomId}/state/{eventType}/{stateKey}: the content, or the whole event with <c>format=event</c>; for a
+    /// user who left, from the state when they left.
+    /// </summary>
     public async Task<JsonObject> GetStateEventAsync(Requester requester, string roomId, string type, string stateKey, bool wholeEvent, CancellationToken ct)
     {
-        var snapshot = await access.RequireJoinedAsync(roomId, requester.UserId, ct);
-        var eventId = snapshot.StateEventId(type, stateKey) ?? throw MatrixError.NotFound("Event not found");
+        var (version, state) = await ReadableStateAsync(requester, roomId, ct);
+        var eventId = state.GetValueOrDefault(new StateKey(type, stateKey)) ?? throw MatrixError.NotFound("Event not found");
         var row = await rooms.EventRowAsync(eventId, ct) ?? throw MatrixError.NotFound("Event not found");
-        var formatted = (await formatter.FormatAsync([row], snapshot.Version, requester.UserId, requester.DeviceId, ct))[0];
+        var formatted = (await formatter.FormatAsync([row], version, requester.UserId, requester.DeviceId, ct))[0];
         return wholeEvent ? formatted : formatted["content"]!.AsObject().DeepClone().AsObject();
+    }
+
+    /// <summary>The state a user may read: current for members (and world-readable peekers), at their leave for former members.</summary>
+    private async Task<(Federation.Protocol.RoomVersions.RoomVersion Version, IReadOnlyDictionary<StateKey, string> State)> ReadableStateAsync(
+        Requester requester, string roomId, CancellationToken ct)
+    {
+        var view = await access.RequireReadableAsync(roomId, requester.UserId, ct);
+        return (view.Snapshot.Version, view.StateGroupAtLeave is { } left ? await rooms.StateGroupAsync(left, ct) : view.Snapshot.State);
     }
 }

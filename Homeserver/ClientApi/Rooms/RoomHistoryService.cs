@@ -33,24 +33,49 @@ public sealed class RoomHistoryService(RoomStore rooms, RoomAccess access, Clien
         return new JsonObject { ["joined"] = joined };
     }
 
-    /// <summary>GET /rooms/{roomId}/members: current member events, filtered by <c>membership</c> / <c>not_membership</c>.</summary>
-    public async Task<List<JsonObject>> MembersAsync(Requester requester, string roomId, string? membership, string? notMembership, CancellationToken ct)
+    private static readonly string[] Memberships = [Membership.Join, Membership.Invite, Membership.Knock, Membership.Leave, Membership.Ban];
+
+    /// <summary>
+    /// GET /rooms/{roomId}/members: the member events of the current state (for a user who left, of the state when they
+    /// left), or of the state at the point <c>at</c> names (a <c>prev_batch</c>, <c>/messages</c> or sync token, never past
+    /// the user's leave). <c>membership</c> and <c>not_membership</c> together are an "or": either the membership is the
+    /// one, or it is not the other.
+    /// </summary>
+    public async Task<List<JsonObject>> MembersAsync(Requester requester, string roomId, string? at, string? membership, string? notMembership, CancellationToken ct)
     {
-        var snapshot = await access.RequireJoinedAsync(roomId, requester.UserId, ct);
-        var memberEvents = snapshot.State.Where(kv => kv.Key.Type == EventTypes.Member).Select(kv => kv.Value).ToList();
+        if (membership is not null && !Memberships.Contains(membership)) throw MatrixError.InvalidParam("Unknown membership");
+        if (notMembership is not null && !Memberships.Contains(notMembership)) throw MatrixError.InvalidParam("Unknown not_membership");
+        var view = await access.RequireReadableAsync(roomId, requester.UserId, ct);
+        IReadOnlyDictionary<StateKey, string> state = view.StateGroupAtLeave is { } left ? await rooms.StateGroupAsync(left, ct) : view.Snapshot.State;
+        if (at is not null)
+        {
+            if (!PaginationToken.TryParse(at, out var token)) throw MatrixError.InvalidParam("Invalid at token");
+            // A token is the gap before the event at its stream position: the state there is the state after the one before.
+            var position = view.UpTo(Math.Min(token.Stream == long.MinValue ? 0 : token.Stream - 1, positions.Current));
+            state = await rooms.StateGroupAsync(await rooms.StateGroupAtAsync(roomId, position, ct), ct);
+        }
+        var memberEvents = state.Where(kv => kv.Key.Type == EventTypes.Member).Select(kv => kv.Value).ToList();
         var rows = (await rooms.EventRowsAsync(memberEvents, ct))
-            .Where(r => (membership is null || r.Membership == membership) && (notMembership is null || r.Membership != notMembership))
+            .Where(r => (membership, notMembership) switch
+            {
+                (null, null) => true,
+                (_, null) => r.Membership == membership,
+                (null, _) => r.Membership != notMembership,
+                _ => r.Membership == membership || r.Membership != notMembership,
+            })
             .OrderBy(r => r.StateKey, StringComparer.Ordinal).ToList();
-        return await formatter.FormatAsync(rows, snapshot.Version, requester.UserId, requester.DeviceId, ct);
+        return await formatter.FormatAsync(rows, view.Snapshot.Version, requester.UserId, requester.DeviceId, ct);
     }
 
     /// <summary>
     /// GET /rooms/{roomId}/messages: a page of history from <c>from</c> (default: the newest end going backwards, the
-    /// oldest going forwards) up to <c>to</c>. <c>end</c> is left out when there is nothing further.
+    /// oldest going forwards) up to <c>to</c>. <c>end</c> is left out when there is nothing further. Events the user may
+    /// not see by history visibility are left out of the page; a former member's history ends at their leave.
     /// </summary>
     public async Task<JsonObject> MessagesAsync(Requester requester, string roomId, string? from, string? to, string? dir, int? limit, CancellationToken ct, string? filter = null)
     {
-        var snapshot = await access.RequireJoinedAsync(roomId, requester.UserId, ct);
+        var view = await access.RequireReadableAsync(roomId, requester.UserId, ct);
+        var snapshot = view.Snapshot;
         var backwards = dir switch
         {
             "b" => true,
@@ -70,8 +95,10 @@ public sealed class RoomHistoryService(RoomStore rooms, RoomAccess access, Clien
         }
 
         var eventFilter = ParseFilter(filter);
-        var upTo = positions.Current;
+        // A former member reads up to their leave; history visibility then decides event by event.
+        var upTo = view.UpTo(positions.Current);
         var (rows, last, more) = await FilteredPageAsync(roomId, start, stop, backwards, size, eventFilter, upTo, ct);
+        rows = await access.VisibleAsync(requester.UserId, view, rows, ct);
         // "Ignoring Users": the page keeps its bounds, only the ignored users' non-state events are left out of it.
         var ignored = await ignoredUsers.OfAsync(requester.UserId, ct);
         if (ignored.Count > 0) rows = rows.Where(r => !IgnoredUsers.Hides(ignored, r.Sender, r.StateKey)).ToList();

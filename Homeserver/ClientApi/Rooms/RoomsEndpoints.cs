@@ -46,8 +46,9 @@ public static class RoomsEndpoints
         client.MapGet("/rooms/{roomId}/joined_members", async (string roomId, Requester requester, RoomHistoryService history, CancellationToken ct) =>
             MatrixJson.Ok(await history.JoinedMembersAsync(requester, roomId, ct)));
 
-        client.MapGet("/rooms/{roomId}/members", async (string roomId, string? membership, string? not_membership, Requester requester, RoomHistoryService history, CancellationToken ct) =>
-            MatrixJson.Ok(new { chunk = await history.MembersAsync(requester, roomId, membership, not_membership, ct) }));
+        client.MapGet("/rooms/{roomId}/members", async (string roomId, string? at, string? membership, string? not_membership, Requester requester,
+                RoomHistoryService history, CancellationToken ct) =>
+            MatrixJson.Ok(new { chunk = await history.MembersAsync(requester, roomId, at, membership, not_membership, ct) }));
 
         client.MapGet("/rooms/{roomId}/messages", async (string roomId, string? from, string? to, string? dir, int? limit, string? filter, Requester requester, RoomHistoryService history, CancellationToken ct) =>
             MatrixJson.Ok(await history.MessagesAsync(requester, roomId, from, to, dir, limit, ct, filter)));

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Messenger.Federation.Protocol.Events;
 using Messenger.Homeserver.ClientApi.AccountData;
+using Messenger.Homeserver.ClientApi.Rooms;
 using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage;
 using Messenger.Homeserver.Storage.Rows;
@@ -14,9 +15,10 @@ namespace Messenger.Homeserver.ClientApi.SlidingSync;
 /// or expanded); <c>required_state</c> is the state at the window's end that the config selects — all of it when
 /// initial, else what changed since the room was last sent plus what a widened config newly selects — and, with
 /// <c>$LAZY</c>, the member events of the timeline's senders and targets the client does not hold yet. Non-state
-/// events of ignored users are left out of the timeline.
+/// events of ignored users, and events history visibility hides from the user (those before they joined a room whose
+/// history is not shared), are left out of the timeline.
 /// </summary>
-public sealed class RoomSlicer(RoomStore rooms, RoomEventPipeline pipeline, SlidingSyncStore store)
+public sealed class RoomSlicer(RoomStore rooms, RoomEventPipeline pipeline, SlidingSyncStore store, HistoryVisibilityFilter visibility)
 {
     public async Task<RoomSlice?> SliceAsync(string userId, RoomPlan plan, long upTo, IReadOnlySet<string> ignored, CancellationToken ct)
     {
@@ -43,6 +45,10 @@ public sealed class RoomSlicer(RoomStore rooms, RoomEventPipeline pipeline, Slid
             var newest = await rooms.RecentAsync(room.RoomId, from, end, config.TimelineLimit + 1, ct);
             limited = newest.Count > config.TimelineLimit;
             timeline = newest.Take(config.TimelineLimit).Reverse().Where(r => !IgnoredUsers.Hides(ignored, r.Sender, r.StateKey)).ToList();
+            var view = joined
+                ? new RoomReadView(snapshot, Membership.Join, room.Membership.StreamOrdering, null, null)
+                : new RoomReadView(snapshot, room.Membership.Membership, null, end, null);
+            timeline = await visibility.VisibleAsync(userId, view, timeline, ct);
         }
 
         var atEnd = await rooms.StateGroupAsync(await rooms.StateGroupAtAsync(room.RoomId, end, ct), ct);
