@@ -125,7 +125,11 @@ public abstract class RoomEventsTests(ServerFixture server)
 
         (await Http.RoomPostAsync(bob, roomId, "kick", new { user_id = alice.UserId })).AssertError(403, "M_FORBIDDEN");
         (await Http.RoomPostAsync(alice, roomId, "kick", new { user_id = bob.UserId, reason = "bye" })).AssertOk();
-        (await Http.RoomGetAsync(bob, roomId, "messages?dir=b")).AssertError(403, "M_FORBIDDEN");
+        // "Room History Visibility": after leaving (here: being kicked) a user still reads history, up to the kick.
+        var newest = (await Http.RoomGetAsync(bob, roomId, "messages?dir=b")).AssertOk().Body["chunk"]![0]!;
+        Assert.Equal("bye", (string?)newest["content"]!["reason"]);
+        (await Http.SendMatrixAsync(HttpMethod.Put, $"{V3}/rooms/{Uri.EscapeDataString(roomId)}/send/m.room.message/after-kick", new { msgtype = "m.text", body = "x" },
+            bob.AccessToken)).AssertError(403, "M_FORBIDDEN");
 
         (await Http.RoomPostAsync(alice, roomId, "ban", new { user_id = bob.UserId })).AssertOk();
         (await Http.RoomPostAsync(alice, roomId, "invite", new { user_id = bob.UserId })).AssertError(403, "M_FORBIDDEN");
