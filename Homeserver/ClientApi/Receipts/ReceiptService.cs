@@ -32,13 +32,14 @@ public sealed class ReceiptService(RoomAccess access, RoomStore rooms, ReceiptSt
             if (!inThread) throw MatrixError.InvalidParam($"{eventId} is not in thread {threadId}");
         }
 
+        // Counts first: storing the receipt wakes the user's syncs, which must then see the counts it reset. Marks never
+        // go back, so of m.read and m.read.private the one further ahead counts, whichever came last.
+        await pushActions.ResetCountsAsync(requester.UserId, roomId, target.StreamOrdering, threadId, ct);
         await store.SetAsync(new ReceiptRow
         {
             RoomId = roomId, ReceiptType = receiptType, UserId = requester.UserId, ThreadId = threadId ?? "",
             EventId = eventId, EventStreamOrdering = target.StreamOrdering, Ts = time.GetUtcNow().ToUnixTimeMilliseconds(),
         }, ct);
-        // Marks never go back, so of m.read and m.read.private the one further ahead counts, whichever came last.
-        await pushActions.ResetCountsAsync(requester.UserId, roomId, target.StreamOrdering, threadId, ct);
     }
 
     /// <summary>The event, which must be in the room, and the user must be joined to the room (403/404 otherwise).</summary>

@@ -80,6 +80,21 @@ public abstract class ReceiptsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task The_sync_a_receipt_wakes_already_has_the_counts_it_reset()
+    {
+        var (alice, bob, roomId) = await PairAsync();
+        var eventId = await Http.SendTextAsync(alice, roomId, "unread");
+        var before = await Http.SyncAsync(bob);
+        Assert.Equal(1, (int)before["rooms"]!["join"]![roomId]!["unread_notifications"]!["notification_count"]!);
+
+        var waiting = Http.SyncAsync(bob, (string)before["next_batch"]!, timeoutMs: 20_000);
+        await Task.Delay(200);
+        (await ReceiptAsync(bob, roomId, "m.read", eventId)).AssertOk();
+        var woken = await waiting;
+        Assert.Equal(0, (int)woken["rooms"]!["join"]![roomId]!["unread_notifications"]!["notification_count"]!);
+    }
+
+    [Fact]
     public async Task Threaded_receipts_carry_their_thread_id_and_must_match_the_events_thread()
     {
         var (alice, bob, roomId) = await PairAsync();
