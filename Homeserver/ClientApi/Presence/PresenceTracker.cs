@@ -98,6 +98,21 @@ public sealed class PresenceTracker : IDisposable
         return new SyncEnd(this, userId);
     }
 
+    /// <summary>
+    /// The user did something (sent an event): active now, and an unavailable user is online again, as in Synapse.
+    /// An offline user stays offline; their next sync brings them online.
+    /// </summary>
+    public void Active(string userId)
+    {
+        if (!Enabled) return;
+        Update(userId, e =>
+        {
+            var now = time.GetUtcNow();
+            e.LastActive = e.LastSeen = now;
+            if (e.State == PresenceState.Unavailable) e.State = PresenceState.Online;
+        });
+    }
+
     private void EndSync(string userId) => Update(userId, e =>
     {
         e.Syncs--;

@@ -15,10 +15,13 @@ public static class RoomsEndpoints
             return MatrixJson.Ok(new { room_id = await rooms.CreateAsync(requester, request, http.RequestAborted) });
         }).RequireRateLimiting(RateLimits.Message);
 
-        client.MapPut("/rooms/{roomId}/send/{eventType}/{txnId}", async (string roomId, string eventType, string txnId, HttpContext http, Requester requester, RoomEventsService events) =>
+        client.MapPut("/rooms/{roomId}/send/{eventType}/{txnId}", async (string roomId, string eventType, string txnId, HttpContext http, Requester requester,
+            RoomEventsService events, Presence.PresenceTracker presence) =>
         {
             var content = await MatrixJson.ReadObjectAsync(http);
-            return MatrixJson.Ok(new { event_id = await events.SendMessageAsync(requester, roomId, eventType, txnId, content, http.RequestAborted) });
+            var eventId = await events.SendMessageAsync(requester, roomId, eventType, txnId, content, http.RequestAborted);
+            presence.Active(requester.UserId); // sending counts as activity ("Presence": last_active_ago)
+            return MatrixJson.Ok(new { event_id = eventId });
         }).RequireRateLimiting(RateLimits.Message);
 
         client.MapPut("/rooms/{roomId}/state/{eventType}/{**stateKey}", (string roomId, string eventType, string? stateKey, HttpContext http, Requester requester, RoomEventsService events) =>

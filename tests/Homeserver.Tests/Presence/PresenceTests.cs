@@ -107,6 +107,24 @@ public abstract class PresenceTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Sending_a_message_is_activity_that_brings_an_unavailable_user_back_online()
+    {
+        var (alice, bob, roomId) = await PairAsync();
+        await SyncAsync(alice, setPresence: "online");
+        await SyncAsync(alice, setPresence: "unavailable");
+        server.Clock.Advance(TimeSpan.FromSeconds(10));
+        var before = (await Http.GetMatrixAsync(StatusPath(alice.UserId), bob.AccessToken)).Body;
+        Assert.Equal("unavailable", (string?)before["presence"]);
+        Assert.True((long)before["last_active_ago"]! >= 10_000);
+
+        await Http.SendTextAsync(alice, roomId, "back");
+        var after = (await Http.GetMatrixAsync(StatusPath(alice.UserId), bob.AccessToken)).Body;
+        Assert.Equal("online", (string?)after["presence"]);
+        Assert.True((long)after["last_active_ago"]! < 10_000);
+        Assert.True((bool)after["currently_active"]!);
+    }
+
+    [Fact]
     public async Task Idle_users_become_unavailable_and_users_who_stop_syncing_offline()
     {
         var (alice, bob, _) = await PairAsync();
