@@ -65,8 +65,6 @@ internal static class ConfigValidation
             errors.Add("limits.max_request_body_size: must be at least 1024 bytes");
         if (config.Limits.MaxUploadSize < 1)
             errors.Add("limits.max_upload_size: must be positive");
-        if (config.UrlPreviewEnabled)
-            errors.Add("url_preview_enabled: URL previews are not available yet; leave it false");
 
         for (var i = 0; i < config.Federation.DomainWhitelist.Count; i++)
         {

@@ -25,8 +25,9 @@ public sealed class HomeserverConfig
     public string? MediaStorePath { get; set; }
 
     /// <summary>
-    /// URL previews (<c>/media/preview_url</c>). Default: false, the only value accepted for now: previews fetch
-    /// arbitrary URLs for users, and stay off until an outbound blacklist of private ranges guards them.
+    /// URL previews (<c>/media/preview_url</c>). Default: false: previews make this server fetch any URL a user names.
+    /// When on, connections to private, loopback and link-local addresses are refused unless
+    /// <c>outbound.allowed_private_ranges</c> lists them (<see cref="Http.OutboundAddressPolicy"/>).
     /// </summary>
     [ConfigurationKeyName("url_preview_enabled")]
     public bool UrlPreviewEnabled { get; set; }

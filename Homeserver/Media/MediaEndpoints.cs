@@ -27,7 +27,7 @@ public static class MediaEndpoints
             DownloadAsync(serverName, mediaId, fileName, http, media, legacy: false));
         authenticated.MapGet("/thumbnail/{serverName}/{mediaId}", (string serverName, string mediaId, Requester requester, HttpContext http, ThumbnailService thumbnails) =>
             ThumbnailAsync(serverName, mediaId, http, thumbnails, legacy: false));
-        authenticated.MapGet("/preview_url", PreviewsDisabled);
+        authenticated.MapGet("/preview_url", PreviewAsync);
 
         var legacy = app.MapGroup(LegacyPrefix);
         legacy.MapPost("/upload", async (Requester requester, HttpContext http, MediaService media) =>
@@ -39,7 +39,7 @@ public static class MediaEndpoints
             DownloadAsync(serverName, mediaId, fileName, http, media, legacy: true));
         legacy.MapGet("/thumbnail/{serverName}/{mediaId}", (string serverName, string mediaId, HttpContext http, ThumbnailService thumbnails) =>
             ThumbnailAsync(serverName, mediaId, http, thumbnails, legacy: true));
-        legacy.MapGet("/preview_url", PreviewsDisabled);
+        legacy.MapGet("/preview_url", PreviewAsync);
 
         app.MapPost("/_matrix/media/v1/create", async (Requester requester, MediaService media, CancellationToken ct) =>
         {
@@ -72,10 +72,11 @@ public static class MediaEndpoints
     }
 
     /// <summary>
-    /// <c>GET …/preview_url</c> while <c>url_preview_enabled</c> is false (the only setting for now): 404
-    /// <c>M_UNRECOGNIZED</c>, what Synapse answers when previews are off (it does not register the route).
+    /// <c>GET …/preview_url</c>; see <see cref="UrlPreviewService"/>. Off (the default): 404 <c>M_UNRECOGNIZED</c>, what
+    /// Synapse answers when previews are off (it does not register the route).
     /// </summary>
-    private static IResult PreviewsDisabled() => throw MatrixError.Unrecognized("URL previews are disabled on this server");
+    private static async Task<IResult> PreviewAsync(string? url, Requester requester, UrlPreviewService previews, CancellationToken ct) =>
+        MatrixJson.Ok(await previews.PreviewAsync(requester, url, ct));
 
     private static IResult Serve(HttpContext http, MediaContent content)
     {

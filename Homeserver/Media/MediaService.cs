@@ -30,7 +30,11 @@ public sealed class MediaService(MediaStore store, MediaFiles files, UploadWaite
     /// <c>POST /_matrix/media/v3/upload</c>: stores the bytes (once per distinct content) and gives them a new id.
     /// Over <c>limits.max_upload_size</c>: 413 <c>M_TOO_LARGE</c> and nothing stored.
     /// </summary>
-    public async Task<string> UploadAsync(Requester requester, MediaUpload upload, CancellationToken ct)
+    public async Task<string> UploadAsync(Requester requester, MediaUpload upload, CancellationToken ct) =>
+        (await StoreAsync(requester, upload, ct)).ContentUri;
+
+    /// <summary><see cref="UploadAsync"/> that also says how many bytes were stored (URL previews report the size).</summary>
+    public async Task<(string ContentUri, long Size)> StoreAsync(Requester requester, MediaUpload upload, CancellationToken ct)
     {
         var (sha256, size) = await files.SaveAsync(upload.Body, upload.Length, MaxUploadSize, ct);
         var mediaId = MediaIds.New();
@@ -45,7 +49,7 @@ public sealed class MediaService(MediaStore store, MediaFiles files, UploadWaite
             CreatedTs = Now(),
             Authenticated = config.EnableAuthenticatedMedia,
         }, ct);
-        return ContentUri(mediaId);
+        return (ContentUri(mediaId), size);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Messenger.Homeserver.Media;
 
 /// <summary>Registers the content repository.</summary>
@@ -11,6 +13,15 @@ public static class MediaSetup
         services.AddScoped<MediaStore>();
         services.AddScoped<MediaService>();
         services.AddScoped<ThumbnailService>();
+        services.TryAddSingleton<Http.OutboundAddressPolicy>();
+        services.AddScoped<UrlPreviewService>();
+        services.AddHttpClient(UrlPreviewService.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var handler = sp.GetRequiredService<Http.OutboundAddressPolicy>().CreateHandler();
+                handler.MaxAutomaticRedirections = 5;
+                return handler;
+            });
         return services;
     }
 }

@@ -110,6 +110,13 @@ public sealed class EventSearchStore(HomeserverDbContext db)
         AppendIn(sql, command, $"{table}.key", "k", query.Keys, negate: false);
         if (query.Senders is { } senders) AppendIn(sql, command, $"{table}.sender", "s", senders, negate: false);
         if (query.NotSenders.Count > 0) AppendIn(sql, command, $"{table}.sender", "ns", query.NotSenders, negate: true);
+        if (query.IgnoredSenders is { Count: > 0 } ignored)
+        {
+            // "Ignoring Users": their messages are hidden; their state events (names, topics) are not.
+            sql.Append(CultureInfo.InvariantCulture, $" AND NOT ({table}.key = 'content.body'");
+            AppendIn(sql, command, $"{table}.sender", "ig", ignored, negate: false);
+            sql.Append(')');
+        }
         if (query.Before is { } before)
         {
             sql.Append(CultureInfo.InvariantCulture, $" AND {table}.{position} < @before");
@@ -156,7 +163,8 @@ public sealed record SearchQuery(
     bool ByRank,
     int Limit,
     int Offset,
-    long? Before);
+    long? Before,
+    IReadOnlyList<string>? IgnoredSenders = null);
 
 /// <summary>A matching event: its rank (higher is closer) and its text with matched words between highlight marks.</summary>
 public sealed record SearchHit(string EventId, string RoomId, long StreamOrdering, double Rank, string Highlighted);

@@ -8,7 +8,7 @@ namespace Messenger.Homeserver.Storage;
 /// <summary>
 /// Keeps <see cref="UserDirectoryRow"/> current. Writers: registration (<see cref="AccountStore.Add"/>), every persisted
 /// join (<see cref="EventPersister"/>, in its transaction: a profile change reaches the index with the member events
-/// it is propagated by) and <see cref="StageProfileAsync"/> for profile changes of users in no room.
+/// it is propagated by) and profile changes (<see cref="UserDirectoryStore.SetProfileAsync"/>, also for users in no room).
 /// </summary>
 public static class UserDirectoryIndex
 {

@@ -7,6 +7,14 @@ namespace Messenger.Homeserver.Storage;
 /// <summary>Searches of the user directory; see <see cref="UserDirectoryIndex"/> for how entries are kept.</summary>
 public sealed class UserDirectoryStore(HomeserverDbContext db)
 {
+    /// <summary>Records a local user's new global profile (profile changes; see <see cref="UserDirectoryIndex"/>).</summary>
+    public async Task SetProfileAsync(string userId, string? displayName, string? avatarUrl, CancellationToken ct = default)
+    {
+        await UserDirectoryIndex.StageProfileAsync(db, userId, displayName, avatarUrl, ct);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
     /// <summary>Whether the user is a local account or has been seen joined to a room here.</summary>
     public Task<bool> IsKnownAsync(string userId, CancellationToken ct = default) =>
         db.UserDirectory.TagWith("UserDirectoryStore.IsKnown").AnyAsync(u => u.UserId == userId, ct);

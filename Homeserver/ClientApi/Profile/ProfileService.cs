@@ -11,7 +11,7 @@ namespace Messenger.Homeserver.ClientApi.Profile;
 /// "Profiles": reading anyone's profile on this server, and changing one's own field by field. A new display name or
 /// avatar also goes into the user's membership event in every room they are joined to (<see cref="ProfilePropagation"/>).
 /// </summary>
-public sealed class ProfileService(ProfileStore store, AccountStore accounts, ProfilePropagation propagation, HomeserverConfig config)
+public sealed class ProfileService(ProfileStore store, AccountStore accounts, ProfilePropagation propagation, UserDirectoryStore directory, HomeserverConfig config)
 {
     /// <summary>GET /profile/{userId}: 404 for a user this server does not have (remote profiles need federation).</summary>
     public async Task<JsonObject> ProfileAsync(string userId, CancellationToken ct)
@@ -55,7 +55,11 @@ public sealed class ProfileService(ProfileStore store, AccountStore accounts, Pr
         var before = await store.FindAsync(userId, ct);
         var after = await store.UpdateAsync(userId, row => ProfileFields.Apply(row, key, value, remove), ct);
         if (before?.DisplayName != after.DisplayName || before?.AvatarUrl != after.AvatarUrl)
+        {
+            // The user directory learns it directly too: the member events reach it only for users in some room.
+            await directory.SetProfileAsync(userId, after.DisplayName, after.AvatarUrl, ct);
             await propagation.UpdateMemberEventsAsync(userId, after.DisplayName, after.AvatarUrl, ct);
+        }
     }
 
     private async Task<Storage.Rows.ProfileRow> FindAsync(string userId, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Messenger.Homeserver.Auth;
+using Messenger.Homeserver.ClientApi.AccountData;
 using Messenger.Homeserver.ClientApi.Filters;
 using Messenger.Homeserver.Errors;
 using Messenger.Homeserver.Storage;
@@ -11,9 +12,10 @@ namespace Messenger.Homeserver.ClientApi.Search;
 /// <c>POST /search</c> ("Server Side Search"), category <c>room_events</c>: full-text matches among the events the user
 /// may see (<see cref="SearchWindows"/>), ranked (<c>rank</c>) or newest first (<c>recent</c>), <c>filter.limit</c> per
 /// page (default 10) with <c>next_batch</c>; <c>count</c>, <c>highlights</c> (the words the index matched, after
-/// stemming), <c>event_context</c>, <c>include_state</c> and <c>groupings</c> by room or sender.
+/// stemming), <c>event_context</c>, <c>include_state</c> and <c>groupings</c> by room or sender. Messages of ignored
+/// users are not found ("Ignoring Users").
 /// </summary>
-public sealed class SearchService(EventSearchStore store, SearchWindows windows, SearchResults results)
+public sealed class SearchService(EventSearchStore store, SearchWindows windows, SearchResults results, IgnoredUsers ignoredUsers)
 {
     public const int DefaultLimit = 10;
     public const int MaxLimit = 100;
@@ -38,7 +40,8 @@ public sealed class SearchService(EventSearchStore store, SearchWindows windows,
         var limit = Math.Clamp(filter.Limit ?? DefaultLimit, 1, MaxLimit);
         var keys = criteria.Keys.Where(k => AllowsType(filter, EventSearchIndex.TypeOfKey(k))).ToList();
         var visible = await windows.ForUserAsync(requester.UserId, filter, ct);
-        var query = new SearchQuery(criteria.SearchTerm, visible, keys, filter.Senders, filter.NotSenders, criteria.ByRank, limit, offset, before);
+        var ignored = (await ignoredUsers.OfAsync(requester.UserId, ct)).ToList();
+        var query = new SearchQuery(criteria.SearchTerm, visible, keys, filter.Senders, filter.NotSenders, criteria.ByRank, limit, offset, before, ignored);
 
         var hits = await store.SearchAsync(query, ct);
         var response = await results.BuildAsync(requester, criteria, hits, visible, ct);

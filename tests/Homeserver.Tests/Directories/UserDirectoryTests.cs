@@ -144,6 +144,22 @@ public abstract class SearchAllUsersTests(ServerFixture server)
 
         Assert.Equal([lonely.UserId], found);
     }
+
+    [Fact]
+    public async Task A_profile_change_is_found_at_once_even_for_a_user_in_no_room()
+    {
+        var lonely = await Http.RegisterAsync();
+        var searcher = await Http.RegisterAsync();
+        var name = "Снежана" + Guid.NewGuid().ToString("N")[..6];
+
+        (await Http.SendMatrixAsync(HttpMethod.Put, $"{V3}/profile/{Uri.EscapeDataString(lonely.UserId)}/displayname", new { displayname = name }, lonely.AccessToken)).AssertOk();
+        var found = (await Http.PostMatrixAsync($"{V3}/user_directory/search", new { search_term = name.ToUpperInvariant() }, searcher.AccessToken)).AssertOk()
+            .Body["results"]!.AsArray();
+
+        var user = Assert.Single(found)!;
+        Assert.Equal(lonely.UserId, (string?)user["user_id"]);
+        Assert.Equal(name, (string?)user["display_name"]);
+    }
 }
 
 /// <summary>SQLite server searching all users.</summary>

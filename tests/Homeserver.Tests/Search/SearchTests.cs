@@ -133,6 +133,25 @@ public abstract class SearchTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Messages_of_ignored_users_are_not_found()
+    {
+        var alice = await Http.RegisterAsync();
+        var bob = await Http.RegisterAsync();
+        var roomId = await Http.CreateRoomAsync(alice, new { preset = "public_chat", name = "papaya corner" });
+        (await Http.JoinAsync(bob, roomId)).AssertOk();
+        var fromAlice = await Http.SendTextAsync(alice, roomId, "papaya from alice");
+        await Http.SendTextAsync(bob, roomId, "papaya from bob");
+
+        (await Http.SendMatrixAsync(HttpMethod.Put, $"{V3}/user/{Uri.EscapeDataString(bob.UserId)}/account_data/m.ignored_user_list",
+            new { ignored_users = new Dictionary<string, object> { [alice.UserId] = new { } } }, bob.AccessToken)).AssertOk();
+        var found = await RoomEventsAsync(bob, new JsonObject { ["search_term"] = "papaya" });
+
+        Assert.DoesNotContain(fromAlice, EventIds(found));
+        Assert.Equal(["m.room.message", "m.room.name"], found["results"]!.AsArray().Select(r => (string)r!["result"]!["type"]!).Order());
+        Assert.Equal(2, (int)found["count"]!);
+    }
+
+    [Fact]
     public async Task Redacted_messages_are_no_longer_found()
     {
         var alice = await Http.RegisterAsync();
