@@ -27,7 +27,7 @@ public sealed class HomeserverConfig
     /// <summary>
     /// URL previews (<c>/media/preview_url</c>). Default: false: previews make this server fetch any URL a user names.
     /// When on, connections to private, loopback and link-local addresses are refused unless
-    /// <c>outbound.allowed_private_ranges</c> lists them (<see cref="Http.OutboundAddressPolicy"/>).
+    /// <c>outbound.allowed_private_ranges</c> lists them (<c>Federation.Net.OutboundAddressPolicy</c>).
     /// </summary>
     [ConfigurationKeyName("url_preview_enabled")]
     public bool UrlPreviewEnabled { get; set; }

@@ -1,3 +1,5 @@
+using Messenger.Federation.Net;
+using Messenger.Homeserver.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Messenger.Homeserver.Media;
@@ -13,12 +15,12 @@ public static class MediaSetup
         services.AddScoped<MediaStore>();
         services.AddScoped<MediaService>();
         services.AddScoped<ThumbnailService>();
-        services.TryAddSingleton<Http.OutboundAddressPolicy>();
+        services.TryAddSingleton(sp => new OutboundAddressPolicy(sp.GetRequiredService<HomeserverConfig>().Outbound.AllowedPrivateRanges));
         services.AddScoped<UrlPreviewService>();
         services.AddHttpClient(UrlPreviewService.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
-                var handler = sp.GetRequiredService<Http.OutboundAddressPolicy>().CreateHandler();
+                var handler = sp.GetRequiredService<OutboundAddressPolicy>().CreateHandler();
                 handler.MaxAutomaticRedirections = 5;
                 return handler;
             });

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Messenger.Homeserver.Auth;
 using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Errors;
-using Messenger.Homeserver.Http;
+using Messenger.Federation.Net;
 
 namespace Messenger.Homeserver.Media;
 
