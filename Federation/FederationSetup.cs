@@ -1,5 +1,6 @@
 using Messenger.Federation.Client;
 using Messenger.Federation.Discovery;
+using Messenger.Federation.Edus;
 using Messenger.Federation.Keys;
 using Messenger.Federation.Policy;
 using Messenger.Federation.XMatrix;
@@ -32,6 +33,7 @@ public static class FederationSetup
         services.AddSingleton<IServerKeyResolver>(sp => sp.GetRequiredService<ServerKeyResolver>());
         services.AddSingleton<KeyNotary>();
         services.AddSingleton<XMatrixAuthenticator>();
+        services.AddSingleton<EduDispatcher>();
         return services;
     }
 }

@@ -4,6 +4,7 @@ using Messenger.Federation.Keys;
 using Messenger.Federation.Policy;
 using Messenger.Federation.Protocol.Identifiers;
 using Messenger.Federation.Protocol.Json;
+using Messenger.Federation.Sending;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ namespace Messenger.Federation.XMatrix;
 /// content}</c> with <c>uri</c> the request target exactly as received. The result is cached on the request.
 /// </summary>
 public sealed partial class XMatrixAuthenticator(FederationOptions options, FederationDomainPolicy policy, IServerKeyResolver keys,
-    TimeProvider time, ILogger<XMatrixAuthenticator> logger)
+    IEnumerable<IRemoteActivity> activity, TimeProvider time, ILogger<XMatrixAuthenticator> logger)
 {
     private static readonly object ItemKey = new();
 
@@ -56,6 +57,7 @@ public sealed partial class XMatrixAuthenticator(FederationOptions options, Fede
 
         var request = new FederationRequest(header.Origin, content);
         context.Items[ItemKey] = request;
+        foreach (var observer in activity) observer.OnAuthenticatedRequest(header.Origin);
         return request;
     }
 

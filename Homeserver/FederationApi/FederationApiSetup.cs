@@ -3,6 +3,10 @@ using Messenger.Federation.Endpoints;
 using Messenger.Federation.Ports;
 using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Storage;
+using Messenger.Federation.Sending;
+using Messenger.Homeserver.ClientApi.Keys;
+using Messenger.Homeserver.FederationApi.Sending;
+using Messenger.Homeserver.RoomServer;
 
 namespace Messenger.Homeserver.FederationApi;
 
@@ -17,13 +21,25 @@ public static class FederationApiSetup
         services.AddFederationTransport(Options(config));
         services.AddScoped<IServerKeyStore, ServerKeyStore>();
         services.AddScoped<IProfileDirectory, ProfileDirectory>();
+        services.AddScoped<IUserKeysDirectory, UserKeysDirectory>();
+        services.AddSingleton<IRemoteKeyDirectory, FederationKeyDirectory>();
+        services.AddScoped<FederationOutboxStore>();
+        services.AddSingleton<FederationSenderSignal>();
+        services.AddSingleton<IRemoteActivity>(sp => sp.GetRequiredService<FederationSenderSignal>());
+        services.AddScoped<IFederationEduQueue, FederationEduQueue>();
+        services.AddHostedService<FederationSender>();
         return services;
     }
 
     public static void MapFederationApiEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapFederationTransport();
-        app.MapFederationApi().MapQueryEndpoints();
+        var federation = app.MapFederationApi();
+        federation.MapQueryEndpoints();
+        federation.MapUserKeysEndpoints();
+        var services = app.ServiceProvider;
+        var signal = services.GetRequiredService<FederationSenderSignal>();
+        services.GetRequiredService<EventNotifier>().OnAnyNotify(signal.Wake);
     }
 
     internal static FederationOptions Options(HomeserverConfig config)

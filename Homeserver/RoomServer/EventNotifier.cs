@@ -9,6 +9,13 @@ public sealed class EventNotifier
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, HashSet<Waiter>> waitersByKey = new(StringComparer.Ordinal);
+    private Action[] listeners = [];
+
+    /// <summary>Calls <paramref name="listener"/> on every notification, whatever it touches (the federation sender reads the stream then).</summary>
+    public void OnAnyNotify(Action listener)
+    {
+        lock (gate) listeners = [.. listeners, listener];
+    }
 
     /// <summary>Registers interest in <paramref name="keys"/> (room ids, user ids); dispose to stop waiting.</summary>
     public Waiter Watch(IEnumerable<string> keys)
@@ -29,13 +36,16 @@ public sealed class EventNotifier
     public void Notify(IEnumerable<string> keys)
     {
         List<Waiter>? woken = null;
+        Action[] everything;
         lock (gate)
         {
+            everything = listeners;
             foreach (var key in keys)
             {
                 if (waitersByKey.TryGetValue(key, out var set)) (woken ??= []).AddRange(set);
             }
         }
+        foreach (var listener in everything) listener();
         if (woken is null) return;
         foreach (var waiter in woken) waiter.Wake();
     }

@@ -51,6 +51,9 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<AccountDataRow> AccountData => Set<AccountDataRow>();
     public DbSet<ReceiptRow> Receipts => Set<ReceiptRow>();
     public DbSet<ServerKeyRow> ServerKeys => Set<ServerKeyRow>();
+    public DbSet<FederationOutboxRow> FederationOutbox => Set<FederationOutboxRow>();
+    public DbSet<FederationDestinationRow> FederationDestinations => Set<FederationDestinationRow>();
+    public DbSet<FederationFanoutRow> FederationFanout => Set<FederationFanoutRow>();
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction: its own, committed at the end, or the caller's if one is open,
@@ -184,6 +187,25 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.ToTable("event_txns");
             e.HasKey(x => new { x.UserId, x.DeviceId, x.TxnId });
             e.HasIndex(x => x.EventId);
+        });
+        model.Entity<FederationOutboxRow>(e =>
+        {
+            e.ToTable("federation_outbox");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Destination).HasMaxLength(255);
+            e.HasIndex(x => new { x.Destination, x.Id });
+        });
+        model.Entity<FederationDestinationRow>(e =>
+        {
+            e.ToTable("federation_destinations");
+            e.HasKey(x => x.Destination);
+            e.Property(x => x.Destination).HasMaxLength(255);
+        });
+        model.Entity<FederationFanoutRow>(e =>
+        {
+            e.ToTable("federation_fanout");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
         });
         model.Entity<ServerKeyRow>(e =>
         {

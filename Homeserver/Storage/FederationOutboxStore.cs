@@ -1,0 +1,167 @@
+using System.Text.Json.Nodes;
+using Messenger.Federation.Protocol.Identifiers;
+using Messenger.Homeserver.Storage.Rows;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messenger.Homeserver.Storage;
+
+/// <summary>
+/// The persistent per-destination queue of the federation sender. Local events enter it from the event stream
+/// (<see cref="FanoutAsync"/>, by stream position, in the transaction that advances the fan-out position), EDUs
+/// from <see cref="EnqueueEdu"/>. Items leave only when a transaction holding them got its 200.
+/// </summary>
+public sealed class FederationOutboxStore(HomeserverDbContext db)
+{
+    public const int MaxPdus = 50;
+    public const int MaxEdus = 100;
+
+    /// <summary>
+    /// Queues the local events after the fan-out position up to <paramref name="upTo"/> (at most <paramref name="limit"/>)
+    /// for every other server with a joined member in the room, plus the target's server of a membership event (so a
+    /// kicked or leaving server hears of it). The room's current state stands for the state after the event: fan-out
+    /// runs right after the event commits. Returns how many events were looked at; a fresh database starts at the
+    /// end of the stream (history is not resent).
+    /// </summary>
+    public async Task<int> FanoutAsync(string serverName, long upTo, int limit, long now, CancellationToken ct)
+    {
+        var looked = 0;
+        await db.InTransactionAsync(async () =>
+        {
+            var state = await db.FederationFanout.TagWith("FederationOutbox.Position").SingleOrDefaultAsync(r => r.Id == 1, ct);
+            if (state is null)
+            {
+                db.FederationFanout.Add(new FederationFanoutRow { Id = 1, Position = upTo });
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            if (state.Position >= upTo) return;
+            var events = await db.Events.TagWith("FederationOutbox.NewEvents").AsNoTracking()
+                .Where(e => e.StreamOrdering > state.Position && e.StreamOrdering <= upTo)
+                .OrderBy(e => e.StreamOrdering).Take(limit)
+                .Select(e => new { e.StreamOrdering, e.RoomId, e.Sender, e.Type, e.StateKey })
+                .ToListAsync(ct);
+            looked = events.Count;
+            var servers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var e in events)
+            {
+                if (!UserId.TryParse(e.Sender, out var sender) || sender.ServerName.Value != serverName) continue;
+                if (!servers.TryGetValue(e.RoomId, out var joined))
+                {
+                    var members = await db.CurrentState.TagWith("FederationOutbox.JoinedMembers").AsNoTracking()
+                        .Where(s => s.RoomId == e.RoomId && s.Type == "m.room.member" && s.Membership == "join")
+                        .Select(s => s.StateKey).ToListAsync(ct);
+                    servers[e.RoomId] = joined = members.Select(ServerOf).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+                }
+                var destinations = new HashSet<string>(joined, StringComparer.Ordinal);
+                if (e.Type == "m.room.member" && e.StateKey is { } target && ServerOf(target) is { } targetServer) destinations.Add(targetServer);
+                destinations.Remove(serverName);
+                foreach (var destination in destinations)
+                {
+                    db.FederationOutbox.Add(new FederationOutboxRow { Destination = destination, StreamOrdering = e.StreamOrdering, CreatedTs = now });
+                }
+            }
+            state.Position = events.Count == limit ? events[^1].StreamOrdering : upTo;
+            await db.SaveChangesAsync(ct);
+        }, ct);
+        return looked;
+    }
+
+    /// <summary>Stages one EDU per destination; the caller saves.</summary>
+    public void EnqueueEdu(IEnumerable<string> destinations, string eduType, string json, long now)
+    {
+        foreach (var destination in destinations)
+        {
+            db.FederationOutbox.Add(new FederationOutboxRow { Destination = destination, EduType = eduType, EduJson = json, CreatedTs = now });
+        }
+    }
+
+    public Task SaveAsync(CancellationToken ct) => db.SaveChangesAsync(ct);
+
+    /// <summary>Destinations with queued items whose back-off has passed.</summary>
+    public async Task<List<string>> DueDestinationsAsync(long now, CancellationToken ct)
+    {
+        var waiting = await db.FederationDestinations.TagWith("FederationOutbox.BackedOff").AsNoTracking()
+            .Where(d => d.RetryAtTs > now).Select(d => d.Destination).ToListAsync(ct);
+        return await db.FederationOutbox.TagWith("FederationOutbox.Due").AsNoTracking()
+            .Where(o => !waiting.Contains(o.Destination)).Select(o => o.Destination).Distinct().ToListAsync(ct);
+    }
+
+    /// <summary>The earliest moment a backed-off destination with queued items may be tried again, if any.</summary>
+    public async Task<long?> NextRetryAsync(long now, CancellationToken ct) =>
+        await db.FederationDestinations.TagWith("FederationOutbox.NextRetry").AsNoTracking()
+            .Where(d => d.RetryAtTs > now && db.FederationOutbox.Any(o => o.Destination == d.Destination))
+            .MinAsync(d => (long?)d.RetryAtTs, ct);
+
+    /// <summary>
+    /// The transaction to send to <paramref name="destination"/>: the one already under way (same id, same items,
+    /// as "The sending server must wait and retry for a 200 OK response before sending a transaction with a
+    /// different txnId"), else a new one of the oldest items, at most 50 PDUs and 100 EDUs. Null when nothing waits.
+    /// </summary>
+    public async Task<OutboundTransaction?> NextTransactionAsync(string destination, long now, CancellationToken ct)
+    {
+        var rows = await db.FederationOutbox.TagWith("FederationOutbox.Pending")
+            .Where(o => o.Destination == destination && o.TxnId != null).OrderBy(o => o.Id).ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            var oldest = await db.FederationOutbox.TagWith("FederationOutbox.Oldest")
+                .Where(o => o.Destination == destination && o.TxnId == null).OrderBy(o => o.Id).Take(MaxPdus + MaxEdus).ToListAsync(ct);
+            rows = [.. oldest.Where(o => o.StreamOrdering is not null).Take(MaxPdus), .. oldest.Where(o => o.StreamOrdering is null).Take(MaxEdus)];
+            if (rows.Count == 0) return null;
+            var counter = await db.FederationDestinations.SingleOrDefaultAsync(d => d.Destination == destination, ct);
+            if (counter is null)
+            {
+                counter = new FederationDestinationRow { Destination = destination };
+                db.FederationDestinations.Add(counter);
+            }
+            counter.TxnCounter++;
+            var txnId = $"{now}_{counter.TxnCounter}";
+            foreach (var row in rows) row.TxnId = txnId;
+            await db.SaveChangesAsync(ct);
+        }
+
+        var orderings = rows.Where(r => r.StreamOrdering is not null).Select(r => r.StreamOrdering!.Value).ToList();
+        var json = await db.Events.TagWith("FederationOutbox.Pdus").AsNoTracking()
+            .Where(e => orderings.Contains(e.StreamOrdering)).OrderBy(e => e.StreamOrdering).Select(e => e.Json).ToListAsync(ct);
+        var pdus = json.Select(j => JsonNode.Parse(j)!.AsObject()).ToList();
+        var edus = rows.Where(r => r.EduType is not null)
+            .Select(r => new JsonObject { ["edu_type"] = r.EduType, ["content"] = JsonNode.Parse(r.EduJson!) }).ToList();
+        return new OutboundTransaction(rows[0].TxnId!, pdus, edus);
+    }
+
+    /// <summary>The transaction was answered (or refused for good): its items leave the queue and the back-off resets.</summary>
+    public async Task CompleteAsync(string destination, string txnId, CancellationToken ct)
+    {
+        await db.FederationOutbox.TagWith("FederationOutbox.Complete").Where(o => o.Destination == destination && o.TxnId == txnId).ExecuteDeleteAsync(ct);
+        await db.FederationDestinations.TagWith("FederationOutbox.Reset").Where(d => d.Destination == destination)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Failures, 0).SetProperty(d => d.RetryAtTs, 0L), ct);
+    }
+
+    /// <summary>Records a failed attempt; returns the number of consecutive failures.</summary>
+    public async Task<int> FailAsync(string destination, Func<int, long> retryAt, CancellationToken ct)
+    {
+        var row = await db.FederationDestinations.SingleOrDefaultAsync(d => d.Destination == destination, ct);
+        if (row is null)
+        {
+            row = new FederationDestinationRow { Destination = destination };
+            db.FederationDestinations.Add(row);
+        }
+        row.Failures++;
+        row.RetryAtTs = retryAt(row.Failures);
+        await db.SaveChangesAsync(ct);
+        return row.Failures;
+    }
+
+    /// <summary>Destinations currently backing off (read at start so that a request from one of them still clears it).</summary>
+    public Task<List<string>> BackedOffAsync(CancellationToken ct) =>
+        db.FederationDestinations.TagWith("FederationOutbox.BackedOffAll").AsNoTracking().Where(d => d.RetryAtTs > 0).Select(d => d.Destination).ToListAsync(ct);
+
+    /// <summary>The destination showed it is up (it sent us a request): try it now.</summary>
+    public Task<int> ClearBackoffAsync(string destination, CancellationToken ct) =>
+        db.FederationDestinations.TagWith("FederationOutbox.ClearBackoff").Where(d => d.Destination == destination && d.RetryAtTs > 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.RetryAtTs, 0L), ct);
+
+    private static string? ServerOf(string userId) => UserId.TryParse(userId, out var user) ? user.ServerName.Value : null;
+}
+
+/// <summary>One transaction for a destination: its id, PDUs in stream order, EDUs in queue order.</summary>
+public sealed record OutboundTransaction(string TxnId, IReadOnlyList<JsonObject> Pdus, IReadOnlyList<JsonObject> Edus);
