@@ -436,6 +436,87 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("fallback_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FederationDestinationRow", b =>
+                {
+                    b.Property<string>("Destination")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("destination");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<long>("RetryAtTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("retry_at_ts");
+
+                    b.Property<long>("TxnCounter")
+                        .HasColumnType("bigint")
+                        .HasColumnName("txn_counter");
+
+                    b.HasKey("Destination");
+
+                    b.ToTable("federation_destinations", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FederationFanoutRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("federation_fanout", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FederationOutboxRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("destination");
+
+                    b.Property<string>("EduJson")
+                        .HasColumnType("text")
+                        .HasColumnName("edu_json");
+
+                    b.Property<string>("EduType")
+                        .HasColumnType("text")
+                        .HasColumnName("edu_type");
+
+                    b.Property<long?>("StreamOrdering")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stream_ordering");
+
+                    b.Property<string>("TxnId")
+                        .HasColumnType("text")
+                        .HasColumnName("txn_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Destination", "Id");
+
+                    b.ToTable("federation_outbox", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FilterRow", b =>
                 {
                     b.Property<string>("UserId")

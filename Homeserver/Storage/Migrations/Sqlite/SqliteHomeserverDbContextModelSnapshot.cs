@@ -429,6 +429,85 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("fallback_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FederationDestinationRow", b =>
+                {
+                    b.Property<string>("Destination")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("destination");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failures");
+
+                    b.Property<long>("RetryAtTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retry_at_ts");
+
+                    b.Property<long>("TxnCounter")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("txn_counter");
+
+                    b.HasKey("Destination");
+
+                    b.ToTable("federation_destinations", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FederationFanoutRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("federation_fanout", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FederationOutboxRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("destination");
+
+                    b.Property<string>("EduJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("edu_json");
+
+                    b.Property<string>("EduType")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("edu_type");
+
+                    b.Property<long?>("StreamOrdering")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stream_ordering");
+
+                    b.Property<string>("TxnId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("txn_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Destination", "Id");
+
+                    b.ToTable("federation_outbox", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FilterRow", b =>
                 {
                     b.Property<string>("UserId")
