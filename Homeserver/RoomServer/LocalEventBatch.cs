@@ -15,7 +15,11 @@ namespace Messenger.Homeserver.RoomServer;
 /// </summary>
 public sealed class LocalEventBatch(RoomSnapshot start, Func<string, CancellationToken, Task<Pdu>> loadEvent, string serverName, ServerSigningKey key, TimeProvider time, long earliestTs = 0)
 {
-    /// <summary>Spec limit on prev_events is 20; like Synapse we cite at most 10 extremities.</summary>
+    /// <summary>
+    /// Spec limit on prev_events is 20; like Synapse we cite at most 10 extremities, so a room with more
+    /// open branches (received over federation) merges them over the next few events. The state the event is built and
+    /// authorised on is the room's current state, resolved across all extremities ("Soft failure" calls it so).
+    /// </summary>
     private const int MaxPrevEvents = 10;
 
     private readonly Dictionary<string, Pdu> built = new(StringComparer.Ordinal);
@@ -71,7 +75,7 @@ public sealed class LocalEventBatch(RoomSnapshot start, Func<string, Cancellatio
         {
             RoomId = room.RoomId.Length > 0 ? room.RoomId : RoomId.FromCreateEventId(pdu.EventId).Value,
             State = pdu.StateTuple is { } stateKey ? room.State.SetItem(stateKey, pdu.EventId) : room.State,
-            Extremities = [pdu.EventId],
+            Extremities = [.. room.Extremities.Where(id => !prev.Contains(id)), pdu.EventId],
             MaxDepth = pdu.Depth,
         };
         return pdu;

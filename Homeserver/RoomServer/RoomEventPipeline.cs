@@ -28,7 +28,7 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
         var extremities = await rooms.ExtremitiesAsync(roomId, ct);
         var snapshot = new RoomSnapshot(roomId, version, state.ToImmutableDictionary(), [.. extremities.Select(x => x.EventId)],
             extremities.Count == 0 ? 0 : extremities.Max(x => x.Depth),
-            extremities.Count == 0 ? 0 : extremities.MaxBy(x => x.Depth)!.StateGroupAfter);
+            room.CurrentStateGroup != 0 ? room.CurrentStateGroup : extremities.Count == 0 ? 0 : extremities.MaxBy(x => x.Depth)!.StateGroupAfter);
         context.Snapshots.Set(snapshot);
         return snapshot;
     }
@@ -105,12 +105,39 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
             context.Snapshots.Forget(before.RoomId);
             throw;
         }
+        await AfterPersistAsync(result, batch.Events);
+    }
+
+    /// <summary>
+    /// Persists received events (<see cref="Remote.RemoteEventIngest"/>, joins) and then does what follows every persist:
+    /// the caller holds the room's lock. <paramref name="newRoom"/> is inserted with them when the batch brings the room here.
+    /// </summary>
+    public async Task<PersistResult> PersistRemoteAsync(Remote.RemoteEventBatch batch, RoomRow? newRoom, CancellationToken ct)
+    {
+        PersistResult result;
+        try
+        {
+            result = await persister.PersistRemoteAsync(batch.ToPersist(newRoom), ct);
+        }
+        catch
+        {
+            context.Snapshots.Forget(batch.Start.RoomId);
+            throw;
+        }
+        var timeline = batch.Events.Where(e => e.Kind == EventKind.Timeline).Select(e => new NewEvent(e.Pdu)).ToList();
+        await AfterPersistAsync(result, timeline);
+        return result;
+    }
+
+    /// <summary>Step 4 of the event path: the new snapshot and cached events, push rules, then sync waiters wake.</summary>
+    private async Task AfterPersistAsync(PersistResult result, IReadOnlyList<NewEvent> events)
+    {
         context.Snapshots.Set(result.Snapshot);
-        foreach (var e in batch.Events) context.Events.Add(e.Pdu);
-        await push.OnPersistedAsync(result.Snapshot, batch.Events, result.StreamOrderings);
+        foreach (var e in events) context.Events.Add(e.Pdu);
+        if (events.Count > 0) await push.OnPersistedAsync(result.Snapshot, events, result.StreamOrderings);
 
         var keys = new HashSet<string>(StringComparer.Ordinal) { result.Snapshot.RoomId };
-        foreach (var e in batch.Events)
+        foreach (var e in events)
         {
             if (e.Pdu.Type == EventTypes.Member && e.Pdu.StateKey is { } target) keys.Add(target);
         }

@@ -3,6 +3,7 @@ using Messenger.Homeserver.ClientApi.Rooms;
 using Messenger.Homeserver.ClientApi.Sync;
 using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Messenger.Homeserver.RoomServer;
 
@@ -26,6 +27,13 @@ public static class RoomServerSetup
         services.AddScoped<FilterStore>();
         services.AddScoped<EventPersister>();
         services.AddScoped<RoomEventPipeline>();
+        services.TryAddSingleton<Remote.IPduKeySource, Remote.OwnServerKeys>();
+        services.AddScoped<Remote.RoomEventLoader>();
+        services.AddScoped<Remote.RoomStateResolver>();
+        services.AddScoped<Remote.RemoteBatchServices>();
+        services.AddScoped<Remote.ReceivedPduChecks>();
+        services.AddScoped<Remote.RemoteEventIngest>();
+        services.AddScoped<Remote.RemoteRoomJoin>();
         services.AddScoped<RoomAccess>();
         services.AddScoped<MembershipHistoryStore>();
         services.AddScoped<HistoryVisibilityFilter>();

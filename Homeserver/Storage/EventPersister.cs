@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Messenger.Federation.Protocol.Events;
 using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage.Rows;
@@ -11,7 +12,7 @@ namespace Messenger.Homeserver.Storage;
 /// position), the current state and memberships, the new forward extremities and client transaction ids.
 /// Either everything is stored or nothing.
 /// </summary>
-public sealed class EventPersister(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, StateGroupCache stateGroups, TimeProvider time)
+public sealed partial class EventPersister(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, StateGroupCache stateGroups, TimeProvider time)
 {
     /// <summary>State group chains longer than this get a full snapshot, bounding the rows a state read touches.</summary>
     private const int MaxChainLength = 50;
@@ -34,7 +35,7 @@ public sealed class EventPersister(HomeserverDbContext db, StreamPositions posit
             var chainLength = group == 0 ? 0 : await ChainLengthAsync(group, ct);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var orderings = new List<long>(events.Count);
-            var newGroups = new List<(long Id, System.Collections.Immutable.ImmutableDictionary<StateKey, string> State)>();
+            var newGroups = new List<(long Id, ImmutableDictionary<StateKey, string> State)>();
 
             foreach (var (pdu, txnId, deviceId) in events)
             {
@@ -55,45 +56,41 @@ public sealed class EventPersister(HomeserverDbContext db, StreamPositions posit
                     chainLength = full ? 0 : chainLength + 1;
                     group = position;
                     newGroups.Add((position, state));
-                    await UpsertCurrentStateAsync(before.RoomId, key, pdu, ct);
+                    await UpsertCurrentStateAsync(before.RoomId, key, pdu.EventId, MembershipOf(pdu), ct);
                     await RoomSummaries.StageAsync(db, before.RoomId, key.Type, key.Key, pdu.Content, ct);
                     if (key.Type == EventTypes.Member) await UserDirectoryIndex.StageMemberAsync(db, key.Key, pdu.Content, ct);
                 }
 
-                var relation = EventRelation.Of(pdu.Content);
-                db.Events.Add(new EventRow
-                {
-                    EventId = pdu.EventId, RoomId = before.RoomId, StreamOrdering = position, Depth = pdu.Depth, Type = pdu.Type,
-                    StateKey = pdu.StateKey, Sender = pdu.Sender, OriginServerTs = pdu.OriginServerTs, Membership = MembershipOf(pdu),
-                    Json = WithoutUnsigned(pdu), StateGroupBefore = groupBefore, StateGroupAfter = group, ReplacesState = replaces,
-                    RelatesToId = relation?.ParentId, RelType = relation?.RelType, ThreadId = await ThreadOfAsync(before.RoomId, relation, ct),
-                });
+                db.Events.Add(await NewRowAsync(before.RoomId, pdu, position, EventKind.Timeline, groupBefore, group, replaces, ct));
                 await EventSearchIndex.IndexAsync(db, pdu, before.RoomId, position, ct);
-                if (pdu.Redacts is { } redacted)
-                {
-                    await EventSearchIndex.RemoveAsync(db, redacted, ct);
-                    // The C-S API checked the sender may redact it; serve the target redacted from now on.
-                    await db.Events.TagWith("EventPersister.ApplyRedaction").Where(e => e.EventId == redacted && e.RoomId == before.RoomId && e.RedactedBy == null)
-                        .ExecuteUpdateAsync(s => s.SetProperty(e => e.RedactedBy, pdu.EventId), ct);
-                }
-                foreach (var prev in pdu.PrevEventIds) db.EventEdges.Add(new EventEdgeRow { EventId = pdu.EventId, PrevEventId = prev });
-                foreach (var auth in pdu.AuthEventIds) db.EventAuthEdges.Add(new EventAuthEdgeRow { EventId = pdu.EventId, AuthEventId = auth });
+                // The C-S API checked the sender may redact it; serve the target redacted from now on.
+                if (pdu.Redacts is { } redacted) await ApplyRedactionAsync(before.RoomId, redacted, pdu.EventId, ct);
+                AddEdges(pdu, prevEdges: true, authEdges: true);
                 if (txnId is not null && deviceId is not null)
                     db.EventTxns.Add(new EventTxnRow { UserId = pdu.Sender, DeviceId = deviceId, TxnId = txnId, EventId = pdu.EventId, CreatedTs = now });
             }
 
-            // Forward extremities: the batch's last event replaces everything its chain references.
+            // Forward extremities: the events the batch cites are no longer extremities; its uncited events are. With
+            // more than MaxPrevEvents open branches a local event cites only some, and the others stay open.
             var last = events[^1].Pdu;
-            var replaced = events.SelectMany(e => e.Pdu.PrevEventIds).Concat(before.Extremities).ToList();
-            await db.ForwardExtremities.TagWith("EventPersister.ReplaceExtremities")
-                .Where(x => x.RoomId == before.RoomId && replaced.Contains(x.EventId)).ExecuteDeleteAsync(ct);
-            db.ForwardExtremities.Add(new ForwardExtremityRow { RoomId = before.RoomId, EventId = last.EventId });
+            var replaced = events.SelectMany(e => e.Pdu.PrevEventIds).ToHashSet(StringComparer.Ordinal);
+            var added = events.Select(e => e.Pdu.EventId).Where(id => !replaced.Contains(id)).ToList();
+            if (before.Extremities.Any(replaced.Contains))
+            {
+                var gone = before.Extremities.Where(replaced.Contains).ToList();
+                await db.ForwardExtremities.TagWith("EventPersister.ReplaceExtremities")
+                    .Where(x => x.RoomId == before.RoomId && gone.Contains(x.EventId)).ExecuteDeleteAsync(ct);
+            }
+            foreach (var id in added) db.ForwardExtremities.Add(new ForwardExtremityRow { RoomId = before.RoomId, EventId = id });
+            if (newRoom is not null) newRoom.CurrentStateGroup = group;
+            else if (group != before.StateGroup) await SetCurrentStateGroupAsync(before.RoomId, group, ct);
 
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             db.ChangeTracker.Clear();
             foreach (var (id, full) in newGroups) stateGroups.Set(id, full);
-            var after = before with { State = state, Extremities = [last.EventId], MaxDepth = Math.Max(before.MaxDepth, last.Depth), StateGroup = group };
+            var extremities = before.Extremities.Where(id => !replaced.Contains(id)).Concat(added).ToImmutableArray();
+            var after = before with { State = state, Extremities = extremities, MaxDepth = Math.Max(before.MaxDepth, last.Depth), StateGroup = group };
             return new PersistResult(after, orderings);
         }
         finally
@@ -102,18 +99,55 @@ public sealed class EventPersister(HomeserverDbContext db, StreamPositions posit
         }
     }
 
-    private async Task UpsertCurrentStateAsync(string roomId, StateKey key, Pdu pdu, CancellationToken ct)
+    private async Task<EventRow> NewRowAsync(string roomId, Pdu pdu, long streamOrdering, EventKind kind, long groupBefore, long groupAfter, string? replaces, CancellationToken ct)
+    {
+        var relation = EventRelation.Of(pdu.Content);
+        return new EventRow
+        {
+            EventId = pdu.EventId, RoomId = roomId, StreamOrdering = streamOrdering, Depth = pdu.Depth, Type = pdu.Type,
+            StateKey = pdu.StateKey, Sender = pdu.Sender, OriginServerTs = pdu.OriginServerTs, Membership = MembershipOf(pdu),
+            Json = WithoutUnsigned(pdu), StateGroupBefore = groupBefore, StateGroupAfter = groupAfter, ReplacesState = replaces,
+            RelatesToId = relation?.ParentId, RelType = relation?.RelType,
+            ThreadId = kind == EventKind.Timeline ? await ThreadOfAsync(roomId, relation, ct) : null, Kind = kind,
+        };
+    }
+
+    private void AddEdges(Pdu pdu, bool prevEdges, bool authEdges)
+    {
+        if (prevEdges)
+        {
+            foreach (var prev in pdu.PrevEventIds.Distinct(StringComparer.Ordinal)) db.EventEdges.Add(new EventEdgeRow { EventId = pdu.EventId, PrevEventId = prev });
+        }
+        if (authEdges)
+        {
+            foreach (var auth in pdu.AuthEventIds.Distinct(StringComparer.Ordinal)) db.EventAuthEdges.Add(new EventAuthEdgeRow { EventId = pdu.EventId, AuthEventId = auth });
+        }
+    }
+
+    /// <summary>Serves the target redacted from now on and takes it out of the search index.</summary>
+    private async Task ApplyRedactionAsync(string roomId, string redacted, string redactionId, CancellationToken ct)
+    {
+        await EventSearchIndex.RemoveAsync(db, redacted, ct);
+        await db.Events.TagWith("EventPersister.ApplyRedaction").Where(e => e.EventId == redacted && e.RoomId == roomId && e.RedactedBy == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.RedactedBy, redactionId), ct);
+    }
+
+    private Task SetCurrentStateGroupAsync(string roomId, long group, CancellationToken ct) =>
+        db.Rooms.TagWith("EventPersister.CurrentStateGroup").Where(r => r.RoomId == roomId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.CurrentStateGroup, group), ct);
+
+    private async Task UpsertCurrentStateAsync(string roomId, StateKey key, string eventId, string? membership, CancellationToken ct)
     {
         var row = db.CurrentState.Local.FirstOrDefault(s => s.RoomId == roomId && s.Type == key.Type && s.StateKey == key.Key)
             ?? await db.CurrentState.FirstOrDefaultAsync(s => s.RoomId == roomId && s.Type == key.Type && s.StateKey == key.Key, ct);
         if (row is null)
         {
-            db.CurrentState.Add(new CurrentStateRow { RoomId = roomId, Type = key.Type, StateKey = key.Key, EventId = pdu.EventId, Membership = MembershipOf(pdu) });
+            db.CurrentState.Add(new CurrentStateRow { RoomId = roomId, Type = key.Type, StateKey = key.Key, EventId = eventId, Membership = membership });
         }
         else
         {
-            row.EventId = pdu.EventId;
-            row.Membership = MembershipOf(pdu);
+            row.EventId = eventId;
+            row.Membership = membership;
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class RelationsStore(HomeserverDbContext db)
     /// <summary>Live children of any of <paramref name="parentIds"/> in the room, optionally of one rel_type and event type.</summary>
     private IQueryable<EventRow> Children(string roomId, IReadOnlyCollection<string> parentIds, string? relType, string? eventType)
     {
-        var query = db.Events.AsNoTracking().Where(e => e.RoomId == roomId && e.RelatesToId != null && parentIds.Contains(e.RelatesToId) && e.RedactedBy == null);
+        var query = db.Events.AsNoTracking().Where(e => e.RoomId == roomId && e.RelatesToId != null && parentIds.Contains(e.RelatesToId) && e.RedactedBy == null && e.Kind == EventKind.Timeline);
         if (relType is not null) query = query.Where(e => e.RelType == relType);
         if (eventType is not null) query = query.Where(e => e.Type == eventType);
         return query;
@@ -105,7 +105,7 @@ public sealed class RelationsStore(HomeserverDbContext db)
     public Task<List<(EventRow Root, long Activity)>> ThreadsPageAsync(string roomId, string? participant, long beforeStream, int limit, long upTo, CancellationToken ct)
     {
         var threads = db.Events.AsNoTracking()
-            .Where(c => c.RoomId == roomId && c.RelType == EventRelation.Thread && c.RedactedBy == null && c.StreamOrdering <= upTo)
+            .Where(c => c.RoomId == roomId && c.RelType == EventRelation.Thread && c.RedactedBy == null && c.StreamOrdering <= upTo && c.Kind == EventKind.Timeline)
             .GroupBy(c => c.RelatesToId!)
             .Select(g => new { RootId = g.Key, Activity = g.Max(c => c.StreamOrdering) })
             .Where(t => t.Activity < beforeStream);
@@ -128,7 +128,7 @@ public sealed class RelationsStore(HomeserverDbContext db)
     /// </summary>
     public Task<EventRow?> NearestToTimestampAsync(string roomId, long ts, bool forwards, long upTo, CancellationToken ct)
     {
-        var query = db.Events.TagWith("RelationsStore.NearestToTimestamp").AsNoTracking().Where(e => e.RoomId == roomId && e.StreamOrdering <= upTo);
+        var query = db.Events.TagWith("RelationsStore.NearestToTimestamp").AsNoTracking().Where(e => e.RoomId == roomId && e.StreamOrdering <= upTo && e.Kind == EventKind.Timeline);
         query = forwards
             ? query.Where(e => e.OriginServerTs >= ts).OrderBy(e => e.OriginServerTs).ThenBy(e => e.StreamOrdering)
             : query.Where(e => e.OriginServerTs <= ts).OrderByDescending(e => e.OriginServerTs).ThenByDescending(e => e.StreamOrdering);

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Messenger.Homeserver.Storage;
 
 /// <summary>Reads of rooms, events and state for the room server and the room APIs.</summary>
-public sealed class RoomStore(HomeserverDbContext db, StateGroupCache stateGroups)
+public sealed partial class RoomStore(HomeserverDbContext db, StateGroupCache stateGroups)
 {
     public Task<RoomRow?> FindRoomAsync(string roomId, CancellationToken ct = default) =>
         db.Rooms.TagWith("RoomStore.FindRoom").AsNoTracking().FirstOrDefaultAsync(r => r.RoomId == roomId, ct);
@@ -69,7 +69,7 @@ public sealed class RoomStore(HomeserverDbContext db, StateGroupCache stateGroup
     /// </summary>
     public Task<List<EventRow>> PageAsync(string roomId, long fromDepth, long fromStream, bool backwards, int limit, long upTo, CancellationToken ct = default)
     {
-        var query = db.Events.TagWith("RoomStore.Page").AsNoTracking().Where(e => e.RoomId == roomId && e.StreamOrdering <= upTo);
+        var query = db.Events.TagWith("RoomStore.Page").AsNoTracking().Where(e => e.RoomId == roomId && e.StreamOrdering <= upTo && e.Kind == EventKind.Timeline);
         query = backwards
             ? query.Where(e => e.Depth < fromDepth || (e.Depth == fromDepth && e.StreamOrdering < fromStream))
                 .OrderByDescending(e => e.Depth).ThenByDescending(e => e.StreamOrdering)
@@ -81,7 +81,7 @@ public sealed class RoomStore(HomeserverDbContext db, StateGroupCache stateGroup
     /// <summary>A page of a room's events ordered by stream position alone, strictly before/after <paramref name="fromStream"/>.</summary>
     public Task<List<EventRow>> PageByStreamAsync(string roomId, long fromStream, bool backwards, int limit, long upTo, CancellationToken ct = default)
     {
-        var query = db.Events.TagWith("RoomStore.PageByStream").AsNoTracking().Where(e => e.RoomId == roomId && e.StreamOrdering <= upTo);
+        var query = db.Events.TagWith("RoomStore.PageByStream").AsNoTracking().Where(e => e.RoomId == roomId && e.StreamOrdering <= upTo && e.Kind == EventKind.Timeline);
         query = backwards
             ? query.Where(e => e.StreamOrdering < fromStream).OrderByDescending(e => e.StreamOrdering)
             : query.Where(e => e.StreamOrdering >= fromStream).OrderBy(e => e.StreamOrdering);
@@ -134,7 +134,7 @@ public sealed class RoomStore(HomeserverDbContext db, StateGroupCache stateGroup
     /// <summary>The state group after the room's last event at or before a stream position (0: none yet).</summary>
     public async Task<long> StateGroupAtAsync(string roomId, long streamPosition, CancellationToken ct = default) =>
         await db.Events.TagWith("RoomStore.StateGroupAt").AsNoTracking()
-            .Where(e => e.RoomId == roomId && e.StreamOrdering <= streamPosition)
+            .Where(e => e.RoomId == roomId && e.StreamOrdering <= streamPosition && e.Kind == EventKind.Timeline)
             .OrderByDescending(e => e.StreamOrdering).Select(e => (long?)e.StateGroupAfter).FirstOrDefaultAsync(ct) ?? 0;
 
     public async Task<long> MaxStreamOrderingAsync(CancellationToken ct = default) =>

@@ -68,7 +68,8 @@ public sealed class RoomEventsService(RoomEventPipeline pipeline, RoomStore room
     {
         var view = await access.RequireReadableAsync(roomId, requester.UserId, ct);
         var row = await rooms.EventRowAsync(eventId, ct);
-        if (row is null || row.RoomId != roomId || !await access.IsVisibleAsync(requester.UserId, view, row, ct)) throw MatrixError.NotFound("Event not found");
+        if (row is null || row.RoomId != roomId || !IsServedToClients(row, view.Snapshot) || !await access.IsVisibleAsync(requester.UserId, view, row, ct))
+            throw MatrixError.NotFound("Event not found");
         return (await formatter.FormatAsync([row], view.Snapshot.Version, requester.UserId, requester.DeviceId, ct))[0];
     }
 
@@ -100,4 +101,15 @@ public sealed class RoomEventsService(RoomEventPipeline pipeline, RoomStore room
         var view = await access.RequireReadableAsync(roomId, requester.UserId, ct);
         return (view.Snapshot.Version, view.StateGroupAtLeave is { } left ? await rooms.StateGroupAsync(left, ct) : view.Snapshot.State);
     }
+
+    /// <summary>
+    /// Rejected events never reach clients; soft-failed ones only once state resolution put them in the current
+    /// state (server-server API, "Rejection" and "Soft failure").
+    /// </summary>
+    internal static bool IsServedToClients(Storage.Rows.EventRow row, RoomSnapshot snapshot) => row.Kind switch
+    {
+        Storage.Rows.EventKind.Rejected => false,
+        Storage.Rows.EventKind.SoftFailed => snapshot.State.ContainsValue(row.EventId),
+        _ => true,
+    };
 }

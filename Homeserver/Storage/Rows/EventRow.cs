@@ -48,4 +48,14 @@ public sealed class EventRow
     /// child, or an event relating to one (an edit or reaction in a thread). Null for the main timeline.
     /// </summary>
     public string? ThreadId { get; set; }
+
+    /// <summary>
+    /// Timeline, outlier, soft-failed or rejected. Events outside the timeline have a negative
+    /// <see cref="StreamOrdering"/> (the negated position they were allocated), so no sync window ever holds them;
+    /// queries that list a room's timeline by depth also filter on this.
+    /// </summary>
+    public EventKind Kind { get; set; }
+
+    /// <summary>Why a <see cref="EventKind.Rejected"/> event was rejected (the auth rule), for operators.</summary>
+    public string? RejectionReason { get; set; }
 }

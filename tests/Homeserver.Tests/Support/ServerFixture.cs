@@ -98,6 +98,11 @@ public abstract class ServerFixture : IAsyncLifetime
           login: { per_second: 1000, burst_count: 10000 }
         """;
 
+    /// <summary>Replaces services of the server under test (a fake key source for federation tests).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>Stops the server and starts it again on the same database and key (a restart).</summary>
     public async Task RestartAsync()
     {
@@ -108,7 +113,11 @@ public abstract class ServerFixture : IAsyncLifetime
     private async Task StartAsync(string path)
     {
         Config = ConfigLoader.Load(path);
-        app = HomeserverApp.Build(Config, builder => builder.Services.AddSingleton<TimeProvider>(Clock));
+        app = HomeserverApp.Build(Config, builder =>
+        {
+            builder.Services.AddSingleton<TimeProvider>(Clock);
+            ConfigureServices(builder.Services);
+        });
         await HomeserverApp.InitializeAsync(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using Messenger.Federation.Protocol.Auth;
+using Messenger.Federation.Protocol.Events;
+using Messenger.Federation.Protocol.Identifiers;
+using Messenger.Federation.Protocol.RoomVersions;
+using Messenger.Federation.Protocol.Signing;
+
+namespace Messenger.Homeserver.RoomServer.Remote;
+
+/// <summary>
+/// Steps 1–3 of "Checks performed on receipt of a PDU", for many events at once: the room version's format (else
+/// dropped), the room (else dropped), the signatures of the sender's server and, in v1–2, of the event id's server
+/// (else dropped), then the content hash (else continue with the redacted event). The keys of all the events are
+/// fetched together first. A v8+ join naming <c>join_authorised_via_users_server</c> also needs that server's signature,
+/// which the auth rules check (step 4), so it is only recorded here.
+/// </summary>
+public sealed class ReceivedPduChecks(IPduKeySource keys, RoomServerContext context)
+{
+    public async Task<List<CheckedPdu>> CheckAsync(IReadOnlyList<JsonObject> received, RoomVersion version, string roomId, CancellationToken ct)
+    {
+        var parsed = new List<CheckedPdu>(received.Count);
+        var wanted = new HashSet<ServerKeyId>();
+        foreach (var json in received)
+        {
+            var result = PduFormat.Parse(json, version);
+            if (!result.IsSuccess)
+            {
+                var id = json["event_id"] is JsonValue v && v.TryGetValue(out string? given) ? given : null;
+                parsed.Add(new CheckedPdu(null, new IngestResult(id, IngestOutcome.Dropped, "invalid event: " + result.Error)));
+                continue;
+            }
+            var pdu = result.Value;
+            var eventRoom = pdu.RoomId.Length > 0 ? pdu.RoomId : RoomId.FromCreateEventId(pdu.EventId).Value;
+            if (eventRoom != roomId)
+            {
+                parsed.Add(new CheckedPdu(null, new IngestResult(pdu.EventId, IngestOutcome.Dropped, $"event is in room {eventRoom}, not {roomId}")));
+                continue;
+            }
+            foreach (var server in SigningServers(pdu))
+            {
+                if (json["signatures"]?[server] is not JsonObject signatures) continue;
+                foreach (var (keyId, _) in signatures) wanted.Add(new ServerKeyId(server, keyId));
+            }
+            parsed.Add(new CheckedPdu(pdu, null));
+        }
+
+        // Our own key is never fetched: events we signed (our users' joins coming back in a send_join) check against it.
+        var own = new ServerKeyId(context.ServerName, context.SigningKey.KeyId);
+        var ownKey = new ServerVerifyKey(context.SigningKey.VerifyKey);
+        wanted.Remove(own);
+        var found = wanted.Count == 0 ? new Dictionary<ServerKeyId, ServerVerifyKey>() : await keys.GetKeysAsync(wanted, ct);
+        VerifyKeyLookup lookup = (server, keyId) => server == own.ServerName && keyId == own.KeyId ? ownKey : found.GetValueOrDefault(new ServerKeyId(server, keyId));
+        for (var i = 0; i < parsed.Count; i++)
+        {
+            if (parsed[i].Pdu is not { } pdu) continue;
+            var verification = PduVerification.Verify(pdu, lookup);
+            if (verification.Verdict == PduVerdict.Dropped)
+            {
+                parsed[i] = new CheckedPdu(null, new IngestResult(pdu.EventId, IngestOutcome.Dropped, "signatures: " + verification.Reason));
+                continue;
+            }
+            var checkedPdu = verification.Pdu!;
+            var authorising = AuthEventSelector.AuthorisingServer(checkedPdu);
+            parsed[i] = new CheckedPdu(checkedPdu, null, authorising is null || PduSignatures.IsSignedBy(checkedPdu, authorising, lookup));
+        }
+        return parsed;
+    }
+
+    private static IEnumerable<string> SigningServers(Pdu pdu)
+    {
+        foreach (var server in PduSignatures.RequiredServers(pdu)) yield return server;
+        if (AuthEventSelector.AuthorisingServer(pdu) is { } authorising) yield return authorising;
+    }
+}

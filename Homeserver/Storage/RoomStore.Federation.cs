@@ -1,0 +1,61 @@
+using Messenger.Homeserver.Storage.Rows;
+using Microsoft.EntityFrameworkCore;
+
+namespace Messenger.Homeserver.Storage;
+
+public sealed partial class RoomStore
+{
+    /// <summary>
+    /// The ids in the auth chains of <paramref name="eventIds"/> (not the events themselves unless one authorises
+    /// another): every event reachable over <c>auth_events</c>, in one recursive query.
+    /// </summary>
+    public async Task<List<string>> AuthChainIdsAsync(IReadOnlyCollection<string> eventIds, CancellationToken ct = default)
+    {
+        if (eventIds.Count == 0) return [];
+        var starts = eventIds.ToArray();
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        // Chunked so that a big state (a join to a large room) stays within the providers' parameter limits.
+        foreach (var chunk in starts.Chunk(500))
+        {
+            var edges = await db.EventAuthEdges.TagWith("RoomStore.AuthChainStart").AsNoTracking()
+                .Where(e => chunk.Contains(e.EventId)).Select(e => e.AuthEventId).Distinct().ToListAsync(ct);
+            var frontier = edges.Where(result.Add).ToList();
+            while (frontier.Count > 0)
+            {
+                var next = new List<string>();
+                foreach (var part in frontier.Chunk(500))
+                {
+                    var more = await db.EventAuthEdges.TagWith("RoomStore.AuthChainStep").AsNoTracking()
+                        .Where(e => part.Contains(e.EventId)).Select(e => e.AuthEventId).Distinct().ToListAsync(ct);
+                    next.AddRange(more.Where(result.Add));
+                }
+                frontier = next;
+            }
+        }
+        return [.. result];
+    }
+
+    /// <summary>Of <paramref name="eventIds"/>, those some stored event lists in its <c>prev_events</c> (so not forward extremities).</summary>
+    public async Task<HashSet<string>> ReferencedAsPrevAsync(IReadOnlyCollection<string> eventIds, CancellationToken ct = default)
+    {
+        if (eventIds.Count == 0) return [];
+        var ids = eventIds.ToList();
+        var found = await db.EventEdges.TagWith("RoomStore.ReferencedAsPrev").AsNoTracking()
+            .Where(e => ids.Contains(e.PrevEventId)).Select(e => e.PrevEventId).Distinct().ToListAsync(ct);
+        return found.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>How many deltas lie between a state group and its full snapshot (0 for none or unknown).</summary>
+    public Task<int> ChainLengthAsync(long group, CancellationToken ct = default) =>
+        group == 0 ? Task.FromResult(0)
+        : db.StateGroups.TagWith("RoomStore.ChainLength").AsNoTracking().Where(g => g.Id == group).Select(g => g.ChainLength).FirstOrDefaultAsync(ct);
+
+    /// <summary>Stored events of a room by id with their kind (any kind), in chunks for large sets.</summary>
+    public async Task<List<EventRow>> StoredEventsAsync(IReadOnlyCollection<string> eventIds, CancellationToken ct = default)
+    {
+        var rows = new List<EventRow>(eventIds.Count);
+        foreach (var chunk in eventIds.Chunk(500))
+            rows.AddRange(await db.Events.TagWith("RoomStore.StoredEvents").AsNoTracking().Where(e => chunk.Contains(e.EventId)).ToListAsync(ct));
+        return rows;
+    }
+}
