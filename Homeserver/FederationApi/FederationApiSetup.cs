@@ -28,6 +28,17 @@ public static class FederationApiSetup
         services.AddSingleton<IRemoteActivity>(sp => sp.GetRequiredService<FederationSenderSignal>());
         services.AddScoped<IFederationEduQueue, FederationEduQueue>();
         services.AddHostedService<FederationSender>();
+        // Room events over federation: the room server's receive path behind the ports, keys from the transport.
+        services.AddSingleton<TransactionResults>();
+        services.AddSingleton<RoomServer.Remote.IPduKeySource, ResolverPduKeys>();
+        services.AddSingleton<RoomServer.Remote.IRemoteEventFetcher, RemoteEventFetcher>();
+        services.AddScoped<RoomServer.Remote.IRemoteJoins, RemoteJoiner>();
+        services.AddScoped<FederationRoomAccess>();
+        services.AddScoped<RoomDagWalker>();
+        services.AddScoped<FederationRoomReads>();
+        services.AddScoped<IFederationRoomReads>(sp => sp.GetRequiredService<FederationRoomReads>());
+        services.AddScoped<IFederationInbox, FederationInbox>();
+        services.AddScoped<IFederationJoins, FederationJoins>();
         return services;
     }
 
@@ -40,6 +51,7 @@ public static class FederationApiSetup
         var services = app.ServiceProvider;
         var signal = services.GetRequiredService<FederationSenderSignal>();
         services.GetRequiredService<EventNotifier>().OnAnyNotify(signal.Wake);
+        federation.MapRoomEventEndpoints();
     }
 
     internal static FederationOptions Options(HomeserverConfig config)

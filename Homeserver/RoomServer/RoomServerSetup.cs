@@ -28,6 +28,8 @@ public static class RoomServerSetup
         services.AddScoped<EventPersister>();
         services.AddScoped<RoomEventPipeline>();
         services.TryAddSingleton<Remote.IPduKeySource, Remote.OwnServerKeys>();
+        services.TryAddScoped<Remote.IRemoteJoins, Remote.NoRemoteJoins>();
+        services.TryAddSingleton<Remote.IRemoteEventFetcher, Remote.NoRemoteEventFetcher>();
         services.AddScoped<Remote.RoomEventLoader>();
         services.AddScoped<Remote.RoomStateResolver>();
         services.AddScoped<Remote.RemoteBatchServices>();

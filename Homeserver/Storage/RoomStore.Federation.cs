@@ -45,6 +45,18 @@ public sealed partial class RoomStore
         return found.ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>The distinct <c>prev_events</c> of <paramref name="eventIds"/>.</summary>
+    public async Task<List<string>> PrevEventIdsAsync(IReadOnlyCollection<string> eventIds, CancellationToken ct = default)
+    {
+        var result = new List<string>();
+        foreach (var chunk in eventIds.Chunk(500))
+        {
+            result.AddRange(await db.EventEdges.TagWith("RoomStore.PrevEventIds").AsNoTracking()
+                .Where(e => chunk.Contains(e.EventId)).Select(e => e.PrevEventId).Distinct().ToListAsync(ct));
+        }
+        return [.. result.Distinct(StringComparer.Ordinal)];
+    }
+
     /// <summary>How many deltas lie between a state group and its full snapshot (0 for none or unknown).</summary>
     public Task<int> ChainLengthAsync(long group, CancellationToken ct = default) =>
         group == 0 ? Task.FromResult(0)

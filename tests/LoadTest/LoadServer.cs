@@ -25,6 +25,11 @@ public sealed class LoadServer : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The key source of the room server: the federation scenario publishes its made-up servers' keys here.</summary>
+    public BenchmarkKeys Keys { get; private init; } = null!;
+
+    public IServiceProvider Services => app.Services;
     public HttpClient Http { get; }
 
     public static async Task<LoadServer> StartAsync(string? postgres)
@@ -49,11 +54,12 @@ public sealed class LoadServer : IAsyncDisposable
               message: { per_second: 100000, burst_count: 100000 }
             logging: { level: Warning }
             """);
-        var app = HomeserverApp.Build(ConfigLoader.Load(path));
+        var keys = new BenchmarkKeys();
+        var app = HomeserverApp.Build(ConfigLoader.Load(path), builder => builder.Services.AddSingleton<Messenger.Homeserver.RoomServer.Remote.IPduKeySource>(keys));
         await HomeserverApp.InitializeAsync(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new LoadServer(app, directory, new Uri(address));
+        return new LoadServer(app, directory, new Uri(address)) { Keys = keys };
     }
 
     /// <summary>A client with its own connection pool, so that many long-polls do not queue behind each other.</summary>

@@ -11,18 +11,28 @@ namespace Messenger.Homeserver.ClientApi.Rooms;
 /// <summary>
 /// "Room membership": join, knock, invite, leave, kick, ban, unban. Each is one membership event through the event
 /// path; the auth rules decide what is allowed (a refusal is <c>M_FORBIDDEN</c> with the rule's reason).
-/// Joining rooms this server does not know needs federation (issue #7) and is <c>M_NOT_FOUND</c> until then.
+/// A room this server does not know is joined over federation through the servers the client names
+/// (<c>server_name</c>/<c>via</c>) and the room id's server ("Joining Rooms").
 /// </summary>
-public sealed class MembershipService(RoomEventPipeline pipeline, RoomStore rooms, MemberProfiles profiles, AliasService aliases, JoinAuthoriser joinAuthoriser)
+public sealed class MembershipService(RoomEventPipeline pipeline, RoomStore rooms, MemberProfiles profiles, AliasService aliases, JoinAuthoriser joinAuthoriser, RoomServer.Remote.IRemoteJoins remoteJoins)
 {
     /// <summary>
     /// POST /join/{roomIdOrAlias} and /rooms/{roomId}/join. A user already joined gets the room id back; one without an
     /// invite joining a restricted room gets <c>join_authorised_via_users_server</c> ("Restricted rooms").
     /// </summary>
-    public async Task<string> JoinAsync(Requester requester, string roomIdOrAlias, string? reason, CancellationToken ct)
+    public async Task<string> JoinAsync(Requester requester, string roomIdOrAlias, string? reason, CancellationToken ct, IReadOnlyList<string>? servers = null)
     {
         var roomId = await aliases.RoomIdOfAsync(roomIdOrAlias, ct);
-        var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw MatrixError.NotFound("No known servers for this room");
+        var snapshot = await pipeline.SnapshotAsync(roomId, ct);
+        if (snapshot is null)
+        {
+            var candidates = (servers ?? []).ToList();
+            var colon = roomId.IndexOf(':');
+            if (colon > 0) candidates.Add(roomId[(colon + 1)..]);
+            var remoteContent = WithReason(await profiles.MembershipContentAsync(requester.UserId, Membership.Join, ct), reason);
+            await remoteJoins.JoinAsync(roomId, requester.UserId, remoteContent, candidates, ct);
+            return roomId;
+        }
         var membership = await rooms.MembershipAsync(roomId, requester.UserId, ct);
         if (membership == Membership.Join) return roomId;
         var content = await profiles.MembershipContentAsync(requester.UserId, Membership.Join, ct);

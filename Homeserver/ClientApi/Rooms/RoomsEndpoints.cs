@@ -60,17 +60,21 @@ public static class RoomsEndpoints
         client.MapRoomLifecycleEndpoints();
     }
 
+    /// <summary>The servers to join a remote room through: <c>via</c> (v1.12) and the deprecated <c>server_name</c>.</summary>
+    private static List<string> ViaServers(HttpContext http) =>
+        [.. http.Request.Query["via"].Concat(http.Request.Query["server_name"]).OfType<string>().Where(s => s.Length > 0)];
+
     private static void MapMembership(IEndpointRouteBuilder client)
     {
         client.MapPost("/join/{roomIdOrAlias}", async (string roomIdOrAlias, HttpContext http, Requester requester, MembershipService membership) =>
         {
             var body = await MatrixJson.ReadAsync<MembershipRequest>(http, emptyAllowed: true);
-            return MatrixJson.Ok(new { room_id = await membership.JoinAsync(requester, roomIdOrAlias, body.Reason, http.RequestAborted) });
+            return MatrixJson.Ok(new { room_id = await membership.JoinAsync(requester, roomIdOrAlias, body.Reason, http.RequestAborted, ViaServers(http)) });
         });
         client.MapPost("/rooms/{roomId}/join", async (string roomId, HttpContext http, Requester requester, MembershipService membership) =>
         {
             var body = await MatrixJson.ReadAsync<MembershipRequest>(http, emptyAllowed: true);
-            return MatrixJson.Ok(new { room_id = await membership.JoinAsync(requester, roomId, body.Reason, http.RequestAborted) });
+            return MatrixJson.Ok(new { room_id = await membership.JoinAsync(requester, roomId, body.Reason, http.RequestAborted, ViaServers(http)) });
         });
         client.MapPost("/rooms/{roomId}/leave", (string roomId, HttpContext http, Requester requester, MembershipService membership) =>
             Membership(http, body => membership.LeaveAsync(requester, roomId, body.Reason, http.RequestAborted), emptyAllowed: true));

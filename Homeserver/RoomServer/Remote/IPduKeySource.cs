@@ -10,7 +10,8 @@ namespace Messenger.Homeserver.RoomServer.Remote;
 public interface IPduKeySource
 {
     /// <summary>The keys among <paramref name="wanted"/> that could be found; a missing one fails the signatures that need it.</summary>
-    Task<IReadOnlyDictionary<ServerKeyId, ServerVerifyKey>> GetKeysAsync(IReadOnlyCollection<ServerKeyId> wanted, CancellationToken ct);
+    /// <param name="minimumValidUntilTs">Keys known to expire before this (the latest event time, in v5+ rooms) are fetched again.</param>
+    Task<IReadOnlyDictionary<ServerKeyId, ServerVerifyKey>> GetKeysAsync(IReadOnlyCollection<ServerKeyId> wanted, long minimumValidUntilTs, CancellationToken ct);
 }
 
 /// <summary>A server's key by key id (<c>ed25519:abc</c>).</summary>

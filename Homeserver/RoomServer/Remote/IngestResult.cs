@@ -8,4 +8,10 @@ public sealed record IngestResult(string? EventId, IngestOutcome Outcome, string
     /// stored. A rejected event is stored and, per "Rejection", does not make the transaction fail.
     /// </summary>
     public bool IsError => Outcome == IngestOutcome.Dropped;
+
+    /// <summary>Dropped because some auth events are unknown (their chain can be fetched from the sender).</summary>
+    public bool MissingAuthEvents { get; init; }
+
+    /// <summary>Dropped because some prev events are unknown or known without state (the gap can be fetched from the sender).</summary>
+    public bool MissingPrevEvents { get; init; }
 }

@@ -6,7 +6,7 @@ namespace Messenger.Homeserver.RoomServer.Remote;
 /// <summary>The key source when no federation transport provides one: this server's own signing key, nothing else.</summary>
 public sealed class OwnServerKeys(RoomServerContext context) : IPduKeySource
 {
-    public Task<IReadOnlyDictionary<ServerKeyId, ServerVerifyKey>> GetKeysAsync(IReadOnlyCollection<ServerKeyId> wanted, CancellationToken ct)
+    public Task<IReadOnlyDictionary<ServerKeyId, ServerVerifyKey>> GetKeysAsync(IReadOnlyCollection<ServerKeyId> wanted, long minimumValidUntilTs, CancellationToken ct)
     {
         var own = new ServerKeyId(context.ServerName, context.SigningKey.KeyId);
         IReadOnlyDictionary<ServerKeyId, ServerVerifyKey> found = wanted.Contains(own)

@@ -48,7 +48,8 @@ public sealed class ReceivedPduChecks(IPduKeySource keys, RoomServerContext cont
         var own = new ServerKeyId(context.ServerName, context.SigningKey.KeyId);
         var ownKey = new ServerVerifyKey(context.SigningKey.VerifyKey);
         wanted.Remove(own);
-        var found = wanted.Count == 0 ? new Dictionary<ServerKeyId, ServerVerifyKey>() : await keys.GetKeysAsync(wanted, ct);
+        var validUntil = version.EnforceKeyValidity ? parsed.Where(c => c.Pdu is not null).Select(c => c.Pdu!.OriginServerTs).DefaultIfEmpty(0).Max() : 0;
+        var found = wanted.Count == 0 ? new Dictionary<ServerKeyId, ServerVerifyKey>() : await keys.GetKeysAsync(wanted, validUntil, ct);
         VerifyKeyLookup lookup = (server, keyId) => server == own.ServerName && keyId == own.KeyId ? ownKey : found.GetValueOrDefault(new ServerKeyId(server, keyId));
         for (var i = 0; i < parsed.Count; i++)
         {

@@ -61,7 +61,7 @@ public sealed partial class RemoteEventBatch(RoomSnapshot start, RemoteBatchServ
     {
         if (known.TryGetValue(pdu.EventId, out var already)) return new IngestResult(pdu.EventId, already.Kind == EventKind.Rejected ? IngestOutcome.Rejected : IngestOutcome.AlreadyKnown);
         var (verdict, missing) = CheckAuthEvents(pdu, authorisingSignatureValid);
-        if (missing is not null) return new IngestResult(pdu.EventId, IngestOutcome.Dropped, missing);
+        if (missing is not null) return new IngestResult(pdu.EventId, IngestOutcome.Dropped, missing) { MissingAuthEvents = true };
         if (verdict is not null)
         {
             Record(new IngestedEvent(pdu, EventKind.Rejected, 0, 0, null, verdict));
@@ -79,11 +79,11 @@ public sealed partial class RemoteEventBatch(RoomSnapshot start, RemoteBatchServ
             return new IngestResult(pdu.EventId, already.Kind == EventKind.Rejected ? IngestOutcome.Rejected : IngestOutcome.AlreadyKnown);
 
         var (authVerdict, missingAuth) = CheckAuthEvents(pdu, authorisingSignatureValid);
-        if (missingAuth is not null) return new IngestResult(pdu.EventId, IngestOutcome.Dropped, missingAuth);
+        if (missingAuth is not null) return new IngestResult(pdu.EventId, IngestOutcome.Dropped, missingAuth) { MissingAuthEvents = true };
 
         var missingPrev = pdu.PrevEventIds.Where(id => known.GetValueOrDefault(id) is not { HasState: true }).ToList();
         if (missingPrev.Count > 0 && pdu.Type != EventTypes.Create)
-            return new IngestResult(pdu.EventId, IngestOutcome.Dropped, "prev events unknown (or known without state): " + string.Join(", ", missingPrev));
+            return new IngestResult(pdu.EventId, IngestOutcome.Dropped, "prev events unknown (or known without state): " + string.Join(", ", missingPrev)) { MissingPrevEvents = true };
 
         var (beforeGroup, beforeState) = await StateBeforeAsync(pdu, ct);
         if (authVerdict is not null) return Reject(pdu, beforeGroup, authVerdict);

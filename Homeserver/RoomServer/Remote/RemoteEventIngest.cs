@@ -9,15 +9,66 @@ namespace Messenger.Homeserver.RoomServer.Remote;
 /// order ("Checks performed on receipt of a PDU": format, signatures, hash, auth events, state before, current state),
 /// then persists them in one transaction and notifies, exactly as local events are. Idempotent: an event already
 /// stored is reported as such and not processed again, whether it was accepted, soft-failed or rejected.
+/// An event lacking auth events or prev events is retried once after fetching them from its sender: the auth chain
+/// (<c>/event_auth</c>, stored as outliers) and up to <see cref="MissingEventsLimit"/> events of the gap
+/// (<c>/get_missing_events</c>). A larger gap leaves the event dropped for now.
 /// </summary>
-public sealed class RemoteEventIngest(RoomStore rooms, RoomEventPipeline pipeline, RemoteBatchServices batchServices, ReceivedPduChecks checks, RoomServerContext context)
+public sealed class RemoteEventIngest(RoomStore rooms, RoomEventPipeline pipeline, RemoteBatchServices batchServices, ReceivedPduChecks checks, RoomServerContext context, IRemoteEventFetcher fetcher)
 {
-    /// <summary>Ingests the PDUs of one room (from one transaction, or fetched); results in the order received.</summary>
-    public async Task<IReadOnlyList<IngestResult>> IngestAsync(string roomId, IReadOnlyList<JsonObject> received, CancellationToken ct)
+    public const int MissingEventsLimit = 10;
+
+    /// <summary>
+    /// Ingests the PDUs of one room (from one transaction, or fetched); results in the order received. With
+    /// <paramref name="origin"/>, missing auth and prev events are fetched from it.
+    /// </summary>
+    public async Task<IReadOnlyList<IngestResult>> IngestAsync(string roomId, IReadOnlyList<JsonObject> received, CancellationToken ct, string? origin = null)
     {
-        var room = await rooms.FindRoomAsync(roomId, ct);
-        if (room is null || RoomVersions.Find(room.RoomVersion) is not { } version)
-            return [.. received.Select(json => new IngestResult(json["event_id"]?.GetValue<string>(), IngestOutcome.Dropped, "this server is not in the room"))];
+        var results = await IngestOnceAsync(roomId, received, ct);
+        if (origin is null || !results.Any(r => r.MissingAuthEvents || r.MissingPrevEvents)) return results;
+
+        // First the gap before them (which often brings the missing auth events too), then auth chains for what still lacks them.
+        var retry = Enumerable.Range(0, results.Count).Where(i => results[i] is { EventId: not null } r && (r.MissingAuthEvents || r.MissingPrevEvents)).ToList();
+        if (await pipeline.SnapshotAsync(roomId, ct) is { } room)
+        {
+            var gap = await fetcher.MissingEventsAsync(origin, roomId, room.Extremities, [.. retry.Select(i => results[i].EventId!)], MissingEventsLimit, 0, ct);
+            if (gap.Count > 0) await IngestOnceAsync(roomId, gap, ct);
+        }
+        var merged = results.ToArray();
+        await RetryAsync(roomId, received, retry, merged, ct);
+        var lackingAuth = retry.Where(i => merged[i].MissingAuthEvents).ToList();
+        if (lackingAuth.Count == 0) return merged;
+        foreach (var i in lackingAuth) await IngestOutliersAsync(roomId, await fetcher.AuthChainAsync(origin, roomId, merged[i].EventId!, ct), ct);
+        await RetryAsync(roomId, received, lackingAuth, merged, ct);
+        return merged;
+    }
+
+    private async Task RetryAsync(string roomId, IReadOnlyList<JsonObject> received, List<int> indices, IngestResult[] results, CancellationToken ct)
+    {
+        var again = await IngestOnceAsync(roomId, [.. indices.Select(i => received[i])], ct);
+        for (var k = 0; k < indices.Count; k++) results[indices[k]] = again[k];
+    }
+
+    /// <summary>
+    /// Stores events known without their place in the DAG (an auth chain fetched for a received event): each is
+    /// checked (format, signatures, hash) and judged against its own auth events, in auth order.
+    /// </summary>
+    public async Task IngestOutliersAsync(string roomId, IReadOnlyList<JsonObject> events, CancellationToken ct)
+    {
+        if (events.Count == 0 || await RoomVersionAsync(roomId, ct) is not { } version) return;
+        var valid = (await checks.CheckAsync(events, version, roomId, ct)).Where(c => c.Pdu is not null).DistinctBy(c => c.Pdu!.EventId).ToList();
+        using var held = await context.Locks.AcquireAsync(roomId, ct);
+        var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw new InvalidOperationException($"room {roomId} has no snapshot");
+        var batch = new RemoteEventBatch(snapshot, batchServices);
+        await batch.PrefetchAsync([.. valid.Select(c => c.Pdu!)], ct);
+        foreach (var pdu in RemoteEventBatch.InOrder(valid.Select(c => c.Pdu!), p => p.AuthEventIds))
+            batch.AddOutlier(pdu, valid.First(c => c.Pdu!.EventId == pdu.EventId).AuthorisingSignatureValid);
+        if (!batch.IsEmpty) await pipeline.PersistRemoteAsync(batch, newRoom: null, ct);
+    }
+
+    private async Task<IReadOnlyList<IngestResult>> IngestOnceAsync(string roomId, IReadOnlyList<JsonObject> received, CancellationToken ct)
+    {
+        if (await RoomVersionAsync(roomId, ct) is not { } version)
+            return [.. received.Select(json => new IngestResult(json["event_id"] is JsonValue v && v.TryGetValue(out string? id) ? id : null, IngestOutcome.Dropped, "this server is not in the room"))];
 
         var checkedPdus = await checks.CheckAsync(received, version, roomId, ct);
         var results = new IngestResult?[checkedPdus.Count];
@@ -42,6 +93,9 @@ public sealed class RemoteEventIngest(RoomStore rooms, RoomEventPipeline pipelin
             }
             if (!batch.IsEmpty) await pipeline.PersistRemoteAsync(batch, newRoom: null, ct);
         }
-        return results.Select(r => r!).ToList();
+        return [.. results.Select(r => r!)];
     }
+
+    private async Task<RoomVersion?> RoomVersionAsync(string roomId, CancellationToken ct) =>
+        await rooms.FindRoomAsync(roomId, ct) is { } room ? RoomVersions.Find(room.RoomVersion) : null;
 }

@@ -108,6 +108,39 @@ public sealed class FakeRoom
         return ([.. state.Select(Json)], [.. chain.Values.Select(Json)]);
     }
 
+    /// <summary>The ancestors of <paramref name="latest"/> over prev events, not entering <paramref name="earliest"/>, nearest first, oldest first in the result.</summary>
+    public List<Pdu> Ancestors(IEnumerable<string> latest, IEnumerable<string> earliest, int limit)
+    {
+        var seen = new HashSet<string>(earliest.Concat(latest), StringComparer.Ordinal);
+        var found = new List<Pdu>();
+        var frontier = latest.SelectMany(id => events[id].PrevEventIds).Where(seen.Add).ToList();
+        while (frontier.Count > 0 && found.Count < limit)
+        {
+            var next = new List<string>();
+            foreach (var id in frontier.Where(events.ContainsKey))
+            {
+                if (found.Count == limit) break;
+                found.Add(events[id]);
+                next.AddRange(events[id].PrevEventIds.Where(seen.Add));
+            }
+            frontier = next;
+        }
+        return [.. found.OrderBy(e => e.Depth)];
+    }
+
+    /// <summary>The full auth chain of one event.</summary>
+    public List<Pdu> AuthChainOf(string eventId)
+    {
+        var chain = new Dictionary<string, Pdu>(StringComparer.Ordinal);
+        var pending = new Stack<string>(events[eventId].AuthEventIds);
+        while (pending.TryPop(out var id))
+        {
+            if (!chain.TryAdd(id, events[id])) continue;
+            foreach (var next in events[id].AuthEventIds) pending.Push(next);
+        }
+        return [.. chain.Values];
+    }
+
     /// <summary>An event's JSON as a remote server would send it (a copy: tests may tamper with it).</summary>
     public static JsonObject Json(Pdu pdu) => pdu.Json.DeepClone().AsObject();
 }

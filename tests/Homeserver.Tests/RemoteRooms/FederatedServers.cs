@@ -10,22 +10,33 @@ public interface IFederatedServer
 {
     ServerFixture Fixture { get; }
     TestPduKeys Keys { get; }
+    TestRemoteEvents RemoteEvents { get; }
 }
 
 public sealed class FederatedSqliteServer : SqliteServer, IFederatedServer
 {
     public TestPduKeys Keys { get; } = new();
+    public TestRemoteEvents RemoteEvents { get; } = new();
     public ServerFixture Fixture => this;
 
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IPduKeySource>(Keys);
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton<IPduKeySource>(Keys);
+        services.AddSingleton<IRemoteEventFetcher>(RemoteEvents);
+    }
 }
 
 public sealed class FederatedPostgresServer : PostgresServer, IFederatedServer
 {
     public TestPduKeys Keys { get; } = new();
+    public TestRemoteEvents RemoteEvents { get; } = new();
     public ServerFixture Fixture => this;
 
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IPduKeySource>(Keys);
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton<IPduKeySource>(Keys);
+        services.AddSingleton<IRemoteEventFetcher>(RemoteEvents);
+    }
 }
 
 public static class FederatedServerExtensions

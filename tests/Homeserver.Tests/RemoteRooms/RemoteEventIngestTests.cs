@@ -192,6 +192,22 @@ public abstract class RemoteEventIngestTests(IFederatedServer federated) : Remot
     }
 
     [Fact]
+    public async Task Gap_before_a_received_event_is_fetched_from_its_sender()
+    {
+        var (room, remote, bob) = await JoinedRemoteRoomAsync();
+        var since = (string)(await Http.SyncAsync(bob))["next_batch"]!;
+        var carol = remote.User("carol");
+        room.Add(remote, carol, EventTypes.Member, new JsonObject { ["membership"] = "join" }, carol);
+        room.Add(remote, carol, "m.room.message", Text("missed one"));
+        var latest = room.Add(remote, carol, "m.room.message", Text("missed two"));
+
+        var result = Assert.Single(await ReceiveFromAsync(remote, room, latest));
+
+        Assert.Equal(IngestOutcome.Accepted, result.Outcome);
+        Assert.Equal(["missed one", "missed two"], (await Http.SyncAsync(bob, since)).Timeline(room.RoomId).Bodies());
+    }
+
+    [Fact]
     public async Task Redaction_by_the_senders_server_is_applied()
     {
         var (room, remote, bob) = await JoinedRemoteRoomAsync("11"); // v11: redacts is in the content

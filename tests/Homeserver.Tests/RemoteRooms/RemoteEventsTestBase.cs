@@ -29,6 +29,7 @@ public abstract class RemoteEventsTestBase(IFederatedServer federated)
         var remote = NewRemote();
         var http = Http;
         var room = FakeRoom.Create(remote, remote.User("alice"), version, users);
+        federated.RemoteEvents.Serve(room);
         var bob = await http.RegisterAsync();
         var (state, authChain) = room.StateAndAuthChain();
         var join = room.Add(Server.Self(), bob.UserId, EventTypes.Member, new JsonObject { ["membership"] = "join" }, bob.UserId);
@@ -41,8 +42,12 @@ public abstract class RemoteEventsTestBase(IFederatedServer federated)
     protected Task<IReadOnlyList<IngestResult>> IngestAsync(FakeRoom room, params Pdu[] pdus) =>
         IngestJsonAsync(room, [.. pdus.Select(FakeRoom.Json)]);
 
-    protected Task<IReadOnlyList<IngestResult>> IngestJsonAsync(FakeRoom room, IReadOnlyList<JsonObject> pdus) =>
-        Server.WithServiceAsync<RemoteEventIngest, IReadOnlyList<IngestResult>>(i => i.IngestAsync(room.RoomId, pdus, CancellationToken.None));
+    protected Task<IReadOnlyList<IngestResult>> IngestJsonAsync(FakeRoom room, IReadOnlyList<JsonObject> pdus, string? origin = null) =>
+        Server.WithServiceAsync<RemoteEventIngest, IReadOnlyList<IngestResult>>(i => i.IngestAsync(room.RoomId, pdus, CancellationToken.None, origin));
+
+    /// <summary>Ingests as events received from <paramref name="origin"/>: missing events are fetched from it.</summary>
+    protected Task<IReadOnlyList<IngestResult>> ReceiveFromAsync(FakeRemoteServer origin, FakeRoom room, params Pdu[] pdus) =>
+        IngestJsonAsync(room, [.. pdus.Select(FakeRoom.Json)], origin.Name);
 
     protected static JsonObject Text(string body) => new() { ["msgtype"] = "m.text", ["body"] = body };
 

@@ -11,7 +11,7 @@ public sealed class TestPduKeys : IPduKeySource
 
     public void Publish(FakeRemoteServer server) => keys[new ServerKeyId(server.Name, server.Key.KeyId)] = new ServerVerifyKey(server.Key.VerifyKey);
 
-    public Task<IReadOnlyDictionary<ServerKeyId, ServerVerifyKey>> GetKeysAsync(IReadOnlyCollection<ServerKeyId> wanted, CancellationToken ct)
+    public Task<IReadOnlyDictionary<ServerKeyId, ServerVerifyKey>> GetKeysAsync(IReadOnlyCollection<ServerKeyId> wanted, long minimumValidUntilTs, CancellationToken ct)
     {
         IReadOnlyDictionary<ServerKeyId, ServerVerifyKey> found = wanted.Where(keys.ContainsKey).ToDictionary(k => k, k => keys[k]);
         return Task.FromResult(found);
