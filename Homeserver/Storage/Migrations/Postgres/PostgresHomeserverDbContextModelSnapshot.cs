@@ -292,6 +292,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("json");
 
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
                     b.Property<string>("Membership")
                         .HasColumnType("text")
                         .HasColumnName("membership");
@@ -303,6 +307,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.Property<string>("RedactedBy")
                         .HasColumnType("text")
                         .HasColumnName("redacted_by");
+
+                    b.Property<string>("RejectionReason")
+                        .HasColumnType("text")
+                        .HasColumnName("rejection_reason");
 
                     b.Property<string>("RelType")
                         .HasColumnType("text")
@@ -1184,6 +1192,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("creator");
+
+                    b.Property<long>("CurrentStateGroup")
+                        .HasColumnType("bigint")
+                        .HasColumnName("current_state_group");
 
                     b.Property<bool>("IsPublic")
                         .HasColumnType("boolean")

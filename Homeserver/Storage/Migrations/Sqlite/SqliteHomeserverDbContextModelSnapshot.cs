@@ -285,6 +285,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("json");
 
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
                     b.Property<string>("Membership")
                         .HasColumnType("TEXT")
                         .HasColumnName("membership");
@@ -296,6 +300,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.Property<string>("RedactedBy")
                         .HasColumnType("TEXT")
                         .HasColumnName("redacted_by");
+
+                    b.Property<string>("RejectionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rejection_reason");
 
                     b.Property<string>("RelType")
                         .HasColumnType("TEXT")
@@ -1167,6 +1175,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("creator");
+
+                    b.Property<long>("CurrentStateGroup")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("current_state_group");
 
                     b.Property<bool>("IsPublic")
                         .HasColumnType("INTEGER")
