@@ -9,13 +9,18 @@ namespace Messenger.Homeserver.ClientApi.Discovery;
 public static class DiscoveryEndpoints
 {
     /// <summary>
-    /// Spec versions we serve. A version is added when what clients switch on for it works: v1.3 the relations
-    /// API, v1.4 threads (clients then send stable <c>m.thread</c> relations and call <c>/threads</c>). r0.x keeps
-    /// old clients that check for it working (Synapse lists them too). Still missing from these versions: receipts,
-    /// typing and presence (issue #5), and end-to-end keys (issue #6).
+    /// Spec versions we serve. A version is listed when what clients switch on for it works: v1.3 the relations API,
+    /// v1.4 threads (clients then send stable <c>m.thread</c> relations and call <c>/threads</c>), v1.7 asynchronous
+    /// uploads, v1.10 recursive relations, v1.11 authenticated media — clients (matrix-js-sdk, Element) fetch media
+    /// through <c>/_matrix/client/v1/media</c> only when v1.11 is listed, and media uploaded after the freeze is not
+    /// served on the legacy routes, so leaving it out would break images. r0.x keeps old clients that check for it
+    /// working (Synapse lists them too). Up to v1.12, like Synapse.
     /// </summary>
     public static readonly string[] SupportedVersions =
-        ["r0.0.1", "r0.1.0", "r0.2.0", "r0.3.0", "r0.4.0", "r0.5.0", "r0.6.0", "r0.6.1", "v1.1", "v1.2", "v1.3", "v1.4"];
+    [
+        "r0.0.1", "r0.1.0", "r0.2.0", "r0.3.0", "r0.4.0", "r0.5.0", "r0.6.0", "r0.6.1",
+        "v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.7", "v1.8", "v1.9", "v1.10", "v1.11", "v1.12",
+    ];
 
     public static void MapDiscoveryEndpoints(this IEndpointRouteBuilder app, IEndpointRouteBuilder client)
     {

@@ -60,6 +60,8 @@ public sealed class HttpBehaviourTests(RestrictedServer server) : IClassFixture<
         var versions = (await Http.GetMatrixAsync("/_matrix/client/versions")).AssertOk();
         Assert.Contains("v1.1", versions.Body["versions"]!.AsArray().Select(v => (string)v!));
         Assert.Contains("r0.6.1", versions.Body["versions"]!.AsArray().Select(v => (string)v!));
+        // Clients use authenticated media only when v1.11 is listed; new media is not on the legacy routes.
+        Assert.Contains("v1.11", versions.Body["versions"]!.AsArray().Select(v => (string)v!));
 
         var client = (await Http.GetMatrixAsync("/.well-known/matrix/client")).AssertOk();
         Assert.Equal($"https://{ServerFixture.ServerName}/", (string?)client.Body["m.homeserver"]!["base_url"]);
