@@ -18,11 +18,14 @@ namespace Messenger.Homeserver.Tests.Support;
 public sealed class FederatingServer : IAsyncDisposable
 {
     private WebApplication? app;
+    private readonly TestDns dns;
+    private int clientPort;
 
-    private FederatingServer(string serverName, string directory)
+    private FederatingServer(string serverName, string directory, TestDns dns)
     {
         ServerName = serverName;
         Directory = directory;
+        this.dns = dns;
     }
 
     public string ServerName { get; }
@@ -81,15 +84,39 @@ public sealed class FederatingServer : IAsyncDisposable
               level: Warning
             """);
 
-        var server = new FederatingServer(serverName, directory);
-        server.app = HomeserverApp.Build(ConfigLoader.Load(path), builder => builder.Services.AddSingleton<IDnsResolver>(dns));
-        await HomeserverApp.InitializeAsync(server.app);
-        await server.app.StartAsync();
-        var addresses = server.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        server.FederationAddress = new Uri(addresses.First(a => a.StartsWith("https:", StringComparison.Ordinal)));
-        server.Client = new HttpClient { BaseAddress = new Uri(addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal))) };
-        dns.Register(serverName, server.FederationAddress.Port);
+        var server = new FederatingServer(serverName, directory, dns);
+        await server.RunAsync(ConfigLoader.Load(path));
         return server;
+    }
+
+    private async Task RunAsync(HomeserverConfig config)
+    {
+        app = HomeserverApp.Build(config, builder => builder.Services.AddSingleton<IDnsResolver>(dns));
+        await HomeserverApp.InitializeAsync(app);
+        await app.StartAsync();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        FederationAddress = new Uri(addresses.First(a => a.StartsWith("https:", StringComparison.Ordinal)));
+        Client = new HttpClient { BaseAddress = new Uri(addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal))) };
+        dns.Register(ServerName, FederationAddress.Port);
+    }
+
+    /// <summary>Stops the server process (host and listeners); its directory and database stay for <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        clientPort = Client.BaseAddress!.Port;
+        Client.Dispose();
+        await app!.StopAsync();
+        await app.DisposeAsync();
+        app = null;
+    }
+
+    /// <summary>Starts the stopped server again on the same configuration, database, signing key and ports.</summary>
+    public async Task StartAgainAsync()
+    {
+        var config = ConfigLoader.Load(Path.Combine(Directory, "homeserver.yaml"));
+        config.Listeners.Client.Port = clientPort;
+        config.Listeners.Federation.Port = FederationAddress.Port;
+        await RunAsync(config);
     }
 
     /// <summary>A raw HTTPS client to the federation listener that accepts its self-signed certificate.</summary>
