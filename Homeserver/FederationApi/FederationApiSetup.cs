@@ -5,7 +5,9 @@ using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Storage;
 using Messenger.Federation.Sending;
 using Messenger.Homeserver.ClientApi.Keys;
+using Messenger.Homeserver.FederationApi.Edus;
 using Messenger.Homeserver.FederationApi.Sending;
+using Messenger.Federation.Edus;
 using Messenger.Homeserver.RoomServer;
 
 namespace Messenger.Homeserver.FederationApi;
@@ -39,6 +41,14 @@ public static class FederationApiSetup
         services.AddScoped<IFederationRoomReads>(sp => sp.GetRequiredService<FederationRoomReads>());
         services.AddScoped<IFederationInbox, FederationInbox>();
         services.AddScoped<IFederationJoins, FederationJoins>();
+        // Typing, receipts and presence over federation: inbound handlers feed the local trackers, local changes go out.
+        services.AddScoped<EduAudience>();
+        services.AddScoped<ReceiptEduSender>();
+        services.AddSingleton<TypingEdus>();
+        services.AddSingleton<IEduHandler>(sp => sp.GetRequiredService<TypingEdus>());
+        services.AddSingleton<PresenceEdus>();
+        services.AddSingleton<IEduHandler>(sp => sp.GetRequiredService<PresenceEdus>());
+        services.AddSingleton<IEduHandler, ReceiptEdus>();
         return services;
     }
 
@@ -51,6 +61,8 @@ public static class FederationApiSetup
         var services = app.ServiceProvider;
         var signal = services.GetRequiredService<FederationSenderSignal>();
         services.GetRequiredService<EventNotifier>().OnAnyNotify(signal.Wake);
+        services.GetRequiredService<TypingEdus>().Start();
+        services.GetRequiredService<PresenceEdus>().Start();
         federation.MapRoomEventEndpoints();
     }
 

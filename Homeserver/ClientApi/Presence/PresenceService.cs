@@ -7,8 +7,8 @@ using Messenger.Homeserver.Storage;
 namespace Messenger.Homeserver.ClientApi.Presence;
 
 /// <summary>
-/// "Presence" over the API: one's own status set, anyone's read by those who share a room with them. The one place a
-/// local user's presence is set on request, where a federation sender will hook for <c>m.presence</c> EDUs.
+/// "Presence" over the API: one's own status set, anyone's read by those who share a room with them. Remote users'
+/// presence comes over federation into the same tracker (<c>FederationApi/Edus/PresenceEdus</c>).
 /// </summary>
 public sealed class PresenceService(PresenceTracker tracker, RoomStore rooms, AccountStore accounts, TimeProvider time)
 {
@@ -31,10 +31,14 @@ public sealed class PresenceService(PresenceTracker tracker, RoomStore rooms, Ac
         tracker.Set(userId, state, message);
     }
 
-    /// <summary>GET /presence/{userId}/status: 404 for an unknown user, 403 unless the caller is that user or shares a room with them.</summary>
+    /// <summary>
+    /// GET /presence/{userId}/status: 404 for an unknown user (neither an account here nor a remote member of a room
+    /// here, whose presence arrives over federation), 403 unless the caller is that user or shares a room with them.
+    /// </summary>
     public async Task<JsonObject> StatusAsync(Requester requester, string userId, CancellationToken ct)
     {
-        if (await accounts.FindAsync(userId, ct) is null) throw MatrixError.NotFound("Unknown user");
+        if (await accounts.FindAsync(userId, ct) is null && (await rooms.RoomsWithMembershipAsync(userId, Membership.Join, ct)).Count == 0)
+            throw MatrixError.NotFound("Unknown user");
         if (userId != requester.UserId)
         {
             var mine = await rooms.RoomsWithMembershipAsync(requester.UserId, Membership.Join, ct);

@@ -77,6 +77,22 @@ public sealed class PresenceTracker : IDisposable
     }
 
     /// <summary>
+    /// A remote user's presence as their server pushed it (<c>m.presence</c> EDU): kept as given, never swept by the
+    /// local timeouts (their server sends the next change). <paramref name="lastActiveAgo"/> is relative to now.
+    /// </summary>
+    public void SetRemote(string userId, string state, string? statusMsg, TimeSpan lastActiveAgo)
+    {
+        if (!Enabled) return;
+        Update(userId, e =>
+        {
+            e.Remote = true;
+            e.State = state;
+            e.StatusMsg = statusMsg;
+            e.LastActive = e.LastSeen = time.GetUtcNow() - lastActiveAgo;
+        });
+    }
+
+    /// <summary>
     /// A sync starts (<c>set_presence</c>: online, the default, marks the user online and active; unavailable marks
     /// them unavailable; offline leaves presence alone). Dispose when the sync ends.
     /// </summary>
@@ -129,6 +145,7 @@ public sealed class PresenceTracker : IDisposable
             changed = [];
             foreach (var (userId, e) in byUser)
             {
+                if (e.Remote) continue;
                 var state = e.State;
                 if (state == PresenceState.Online && now - e.LastActive >= IdleTimeout) state = PresenceState.Unavailable;
                 if (state != PresenceState.Offline && e.Syncs == 0 && now - e.LastSeen >= SyncTimeout) state = PresenceState.Offline;
@@ -173,6 +190,7 @@ public sealed class PresenceTracker : IDisposable
         public DateTimeOffset LastSeen { get; set; }
         public int Syncs { get; set; }
         public long Position { get; set; }
+        public bool Remote { get; set; }
 
         public bool CurrentlyActive(DateTimeOffset now) => State == PresenceState.Online && now - LastActive < PresenceState.ActiveWindow;
 

@@ -2,17 +2,19 @@ using System.Text.Json.Nodes;
 using Messenger.Homeserver.Auth;
 using Messenger.Homeserver.ClientApi.Rooms;
 using Messenger.Homeserver.Errors;
+using Messenger.Homeserver.FederationApi.Edus;
 using Messenger.Homeserver.Storage;
 using Messenger.Homeserver.Storage.Rows;
 
 namespace Messenger.Homeserver.ClientApi.Receipts;
 
 /// <summary>
-/// "Receipts": the one place a local user's receipt changes (the receipt API and read markers both come here, and a
-/// federation sender will hook here for <c>m.receipt</c> EDUs). A read receipt, public or private, also marks the
+/// "Receipts": the one place a local user's receipt changes (the receipt API and read markers both come here, and public
+/// ones moving forward go to the room's other servers as <c>m.receipt</c> EDUs). A read receipt, public or private, also marks the
 /// user's notifications read up to its event ("Receiving notifications"), in its thread when it is threaded.
 /// </summary>
-public sealed class ReceiptService(RoomAccess access, RoomStore rooms, ReceiptStore store, PushActionStore pushActions, TimeProvider time)
+public sealed class ReceiptService(RoomAccess access, RoomStore rooms, ReceiptStore store, PushActionStore pushActions, ReceiptEduSender federation,
+    TimeProvider time)
 {
     public const string Read = "m.read";
     public const string ReadPrivate = "m.read.private";
@@ -35,11 +37,12 @@ public sealed class ReceiptService(RoomAccess access, RoomStore rooms, ReceiptSt
         // Counts first: storing the receipt wakes the user's syncs, which must then see the counts it reset. Marks never
         // go back, so of m.read and m.read.private the one further ahead counts, whichever came last.
         await pushActions.ResetCountsAsync(requester.UserId, roomId, target.StreamOrdering, threadId, ct);
-        await store.SetAsync(new ReceiptRow
+        var receipt = new ReceiptRow
         {
             RoomId = roomId, ReceiptType = receiptType, UserId = requester.UserId, ThreadId = threadId ?? "",
             EventId = eventId, EventStreamOrdering = target.StreamOrdering, Ts = time.GetUtcNow().ToUnixTimeMilliseconds(),
-        }, ct);
+        };
+        if (await store.SetAsync(receipt, ct) && receiptType == Read) await federation.SendAsync(receipt, ct);
     }
 
     /// <summary>The event, which must be in the room, and the user must be joined to the room (403/404 otherwise).</summary>

@@ -26,6 +26,12 @@ public sealed class TypingTracker : IDisposable
         timer = time.CreateTimer(_ => Expire(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>
+    /// Raised (outside the lock) with room, user and whether they type now, for every change of one user's typing in a
+    /// room: set, stopped or expired. The federation sender hooks here for <c>m.typing</c> EDUs.
+    /// </summary>
+    public event Action<string, string, bool>? UserChanged;
+
     /// <summary>Marks a user typing until now + <paramref name="timeout"/>, or not typing; true when the room's list changed.</summary>
     public bool Set(string roomId, string userId, bool typing, TimeSpan timeout)
     {
@@ -42,7 +48,11 @@ public sealed class TypingTracker : IDisposable
             if (changed) room.Position = NextPosition();
             Reschedule();
         }
-        if (changed) notifier.Notify([roomId]);
+        if (changed)
+        {
+            notifier.Notify([roomId]);
+            UserChanged?.Invoke(roomId, userId, typing);
+        }
         return changed;
     }
 
@@ -68,6 +78,7 @@ public sealed class TypingTracker : IDisposable
     private void Expire()
     {
         var changedRooms = new List<string>();
+        var expiredUsers = new List<(string RoomId, string UserId)>();
         lock (gate)
         {
             var now = time.GetUtcNow();
@@ -75,13 +86,18 @@ public sealed class TypingTracker : IDisposable
             {
                 var expired = room.Until.Where(kv => kv.Value <= now).Select(kv => kv.Key).ToList();
                 if (expired.Count == 0) continue;
-                foreach (var user in expired) room.Until.Remove(user);
+                foreach (var user in expired)
+                {
+                    room.Until.Remove(user);
+                    expiredUsers.Add((roomId, user));
+                }
                 room.Position = NextPosition();
                 changedRooms.Add(roomId);
             }
             Reschedule();
         }
         if (changedRooms.Count > 0) notifier.Notify(changedRooms);
+        foreach (var (roomId, userId) in expiredUsers) UserChanged?.Invoke(roomId, userId, false);
     }
 
     /// <summary>Arms the timer for the earliest expiry (caller holds the lock).</summary>

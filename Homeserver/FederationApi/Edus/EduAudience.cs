@@ -1,0 +1,58 @@
+using Messenger.Federation.Http;
+using Messenger.Federation.Protocol.Events;
+using Messenger.Federation.Protocol.Identifiers;
+using Messenger.Homeserver.Configuration;
+using Messenger.Homeserver.Storage;
+
+namespace Messenger.Homeserver.FederationApi.Edus;
+
+/// <summary>
+/// Who takes part in the EDUs of a room. Outbound: the other servers with a joined member (typing, receipts), or
+/// sharing any joined room with a user (presence: "Servers should only send presence updates for users that the
+/// receiving server would be interested in"). Inbound: whether an EDU's user belongs to its origin, the origin is not
+/// denied by the room's server ACL, and the user is joined ("Receiving servers should verify that the user is in the
+/// room, and is a user belonging to the sending server").
+/// </summary>
+public sealed class EduAudience(RoomStore rooms, FederationRoomAccess access, HomeserverConfig config)
+{
+    public bool IsLocal(string userId) => ServerOf(userId) == config.ServerName;
+
+    /// <summary>The other servers with a member joined to the room now.</summary>
+    public async Task<List<string>> ServersInRoomAsync(string roomId, CancellationToken ct) =>
+        Servers(await rooms.MembersAsync(roomId, Membership.Join, ct));
+
+    /// <summary>The other servers with a member in some room the user is joined to.</summary>
+    public async Task<List<string>> ServersSharingRoomsAsync(string userId, CancellationToken ct)
+    {
+        var joined = await rooms.RoomsWithMembershipAsync(userId, Membership.Join, ct);
+        var members = await rooms.MemberListsAsync(joined, ct);
+        return Servers(members.Values.SelectMany(list => list.Where(m => m.Membership == Membership.Join).Select(m => m.UserId)));
+    }
+
+    /// <summary>True when <paramref name="origin"/> owns the user, its ACL allows it in the room and the user is joined there.</summary>
+    public async Task<bool> MayActInRoomAsync(string origin, string roomId, string userId, CancellationToken ct) =>
+        ServerOf(userId) == origin && await AclAllowsAsync(origin, roomId, ct)
+        && await rooms.MembershipAsync(roomId, userId, ct) == Membership.Join;
+
+    /// <summary>True when the room is known here and its server ACL does not deny <paramref name="origin"/>.</summary>
+    public async Task<bool> AclAllowsAsync(string origin, string roomId, CancellationToken ct)
+    {
+        try
+        {
+            return await access.RoomAsync(origin, roomId, ct) is not null;
+        }
+        catch (FederationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>True when a user of <paramref name="origin"/> shares a joined room with this server.</summary>
+    public async Task<bool> IsKnownRemoteAsync(string origin, string userId, CancellationToken ct) =>
+        ServerOf(userId) == origin && origin != config.ServerName && (await rooms.RoomsWithMembershipAsync(userId, Membership.Join, ct)).Count > 0;
+
+    private List<string> Servers(IEnumerable<string> userIds) =>
+        userIds.Select(ServerOf).OfType<string>().Where(s => s != config.ServerName).Distinct(StringComparer.Ordinal).ToList();
+
+    private static string? ServerOf(string userId) => UserId.TryParse(userId, out var user) ? user.ServerName.Value : null;
+}
