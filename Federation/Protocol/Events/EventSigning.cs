@@ -26,4 +26,24 @@ public static class EventSigning
         ev["signatures"] = redacted["signatures"]!.DeepClone();
         return signed;
     }
+
+    /// <summary>
+    /// Adds this server's signature to an event another server built and signed: an invite the invited server is asked
+    /// to co-sign ("Inviting to a room"), a restricted join the resident server authorises ("Restricted rooms"). The
+    /// redacted event is signed and only our entry is copied in, so the hashes, the other signatures and the event id
+    /// (a hash that leaves signatures out) stay as they were.
+    /// </summary>
+    public static SigningResult AddSignature(JsonObject ev, RoomVersion version, string serverName, ServerSigningKey key)
+    {
+        var redacted = Redactor.Redact(ev, version);
+        var signed = JsonSignatures.Sign(redacted, serverName, key, EventHashes.NumbersFor(version));
+        if (!signed.IsSuccess) return signed;
+        if (ev["signatures"] is not JsonObject signatures)
+        {
+            signatures = [];
+            ev["signatures"] = signatures;
+        }
+        signatures[serverName] = redacted["signatures"]![serverName]!.DeepClone();
+        return signed;
+    }
 }
