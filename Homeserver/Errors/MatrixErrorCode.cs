@@ -35,6 +35,8 @@ public sealed record MatrixErrorCode(string Code, int DefaultStatus)
     public static readonly MatrixErrorCode RoomInUse = new("M_ROOM_IN_USE", 400);
     public static readonly MatrixErrorCode BadAlias = new("M_BAD_ALIAS", 400);
     public static readonly MatrixErrorCode UnableToGrantJoin = new("M_UNABLE_TO_GRANT_JOIN", 400);
+    public static readonly MatrixErrorCode IncompatibleRoomVersion = new("M_INCOMPATIBLE_ROOM_VERSION", 400);
+    public static readonly MatrixErrorCode UnableToAuthoriseJoin = new("M_UNABLE_TO_AUTHORISE_JOIN", 400);
     public static readonly MatrixErrorCode ProfileTooLarge = new("M_PROFILE_TOO_LARGE", 400);
     public static readonly MatrixErrorCode KeyTooLarge = new("M_KEY_TOO_LARGE", 400);
 

@@ -49,6 +49,12 @@ public static class FederationApiSetup
         services.AddSingleton<PresenceEdus>();
         services.AddSingleton<IEduHandler>(sp => sp.GetRequiredService<PresenceEdus>());
         services.AddSingleton<IEduHandler, ReceiptEdus>();
+        // Leaving, knocking and inviting across servers: both halves of each handshake.
+        services.AddScoped<MembershipTemplates>();
+        services.AddScoped<FederationInvites>();
+        services.AddScoped<IFederationMemberships, FederationMemberships>();
+        services.AddScoped<RemoteInviter>();
+        services.AddScoped<RoomServer.Remote.IRemoteMemberships, RemoteMemberships>();
         return services;
     }
 
@@ -64,6 +70,7 @@ public static class FederationApiSetup
         services.GetRequiredService<TypingEdus>().Start();
         services.GetRequiredService<PresenceEdus>().Start();
         federation.MapRoomEventEndpoints();
+        federation.MapMembershipEndpoints();
     }
 
     internal static FederationOptions Options(HomeserverConfig config)

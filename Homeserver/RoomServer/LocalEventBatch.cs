@@ -81,6 +81,15 @@ public sealed class LocalEventBatch(RoomSnapshot start, Func<string, Cancellatio
         return pdu;
     }
 
+    /// <summary>Swaps the last event for the same event carrying more signatures (an invite the invitee's server co-signed).</summary>
+    public void ReplaceLast(Pdu countersigned)
+    {
+        var last = events[^1];
+        if (countersigned.EventId != last.Pdu.EventId) throw new InvalidOperationException("the countersigned event is another event");
+        events[^1] = last with { Pdu = countersigned };
+        built[countersigned.EventId] = countersigned;
+    }
+
     private async Task<Pdu> GetAsync(string eventId, CancellationToken ct) =>
         built.TryGetValue(eventId, out var pdu) ? pdu : await loadEvent(eventId, ct);
 }

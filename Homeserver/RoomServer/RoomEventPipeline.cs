@@ -63,6 +63,23 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
     }
 
     /// <summary>
+    /// Sends one local event that another server must sign before it is valid: an invite of a remote user ("Inviting to
+    /// a room": the invitee's server signs it first). The event is built and authorised under the room's lock, handed
+    /// to <paramref name="countersign"/>, and the same event with the added signature is persisted. If countersigning
+    /// throws, nothing is stored.
+    /// </summary>
+    public async Task<string> SendCountersignedAsync(string roomId, LocalEvent request, Func<RoomSnapshot, Pdu, CancellationToken, Task<Pdu>> countersign, CancellationToken ct)
+    {
+        using var held = await context.Locks.AcquireAsync(roomId, ct);
+        var snapshot = await SnapshotAsync(roomId, ct) ?? throw MatrixError.NotFound("Unknown room");
+        var batch = NewBatch(snapshot);
+        var pdu = await batch.AddAsync(request, ct);
+        batch.ReplaceLast(await countersign(snapshot, pdu, ct));
+        await PersistAsync(batch, newRoom: null, ct);
+        return pdu.EventId;
+    }
+
+    /// <summary>
     /// Creates a room: <paramref name="build"/> adds its first events (create, creator's join, ...) to a batch that
     /// is persisted in one transaction, so a room exists completely or not at all.
     /// </summary>

@@ -29,6 +29,7 @@ public static class RoomServerSetup
         services.AddScoped<RoomEventPipeline>();
         services.TryAddSingleton<Remote.IPduKeySource, Remote.OwnServerKeys>();
         services.TryAddScoped<Remote.IRemoteJoins, Remote.NoRemoteJoins>();
+        services.TryAddScoped<Remote.IRemoteMemberships, Remote.NoRemoteMemberships>();
         services.TryAddSingleton<Remote.IRemoteEventFetcher, Remote.NoRemoteEventFetcher>();
         services.AddScoped<Remote.RoomEventLoader>();
         services.AddScoped<Remote.RoomStateResolver>();
@@ -38,6 +39,8 @@ public static class RoomServerSetup
         services.AddScoped<Remote.RemoteRoomJoin>();
         services.AddScoped<RoomAccess>();
         services.AddScoped<MembershipHistoryStore>();
+        services.AddScoped<OutOfBandMembershipStore>();
+        services.AddScoped<ClientApi.Sync.OutOfBandSync>();
         services.AddScoped<HistoryVisibilityFilter>();
         services.AddScoped<RelationsStore>();
         services.AddScoped<BundledAggregations>();
@@ -63,5 +66,6 @@ public static class RoomServerSetup
         await using var scope = services.CreateAsyncScope();
         var max = await scope.ServiceProvider.GetRequiredService<RoomStore>().MaxStreamOrderingAsync(ct);
         services.GetRequiredService<StreamPositions>().Initialize(max);
+        services.GetRequiredService<StreamPositions>().Initialize(await scope.ServiceProvider.GetRequiredService<OutOfBandMembershipStore>().MaxPositionAsync(ct));
     }
 }

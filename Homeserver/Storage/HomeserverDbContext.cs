@@ -54,6 +54,7 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<FederationOutboxRow> FederationOutbox => Set<FederationOutboxRow>();
     public DbSet<FederationDestinationRow> FederationDestinations => Set<FederationDestinationRow>();
     public DbSet<FederationFanoutRow> FederationFanout => Set<FederationFanoutRow>();
+    public DbSet<OutOfBandMembershipRow> OutOfBandMemberships => Set<OutOfBandMembershipRow>();
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction: its own, committed at the end, or the caller's if one is open,
@@ -176,6 +177,12 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.ToTable("current_state");
             e.HasKey(x => new { x.RoomId, x.Type, x.StateKey });
             e.HasIndex(x => new { x.Type, x.StateKey, x.Membership });
+        });
+        model.Entity<OutOfBandMembershipRow>(e =>
+        {
+            e.ToTable("out_of_band_memberships");
+            e.HasKey(x => new { x.RoomId, x.UserId });
+            e.HasIndex(x => new { x.UserId, x.StreamOrdering });
         });
         model.Entity<ForwardExtremityRow>(e =>
         {

@@ -12,9 +12,13 @@ namespace Messenger.Homeserver.ClientApi.Rooms;
 /// "Room membership": join, knock, invite, leave, kick, ban, unban. Each is one membership event through the event
 /// path; the auth rules decide what is allowed (a refusal is <c>M_FORBIDDEN</c> with the rule's reason).
 /// A room this server does not know is joined over federation through the servers the client names
-/// (<c>server_name</c>/<c>via</c>) and the room id's server ("Joining Rooms").
+/// (<c>server_name</c>/<c>via</c>), the inviter's server and the room id's server ("Joining Rooms"); knocked on the same
+/// way ("Knocking upon a room"); a remote invite or knock held without the room is rejected or withdrawn through the
+/// server that sent it ("Leaving Rooms (Rejecting Invites)"). Inviting a remote user needs their server's signature
+/// first ("Inviting to a room").
 /// </summary>
-public sealed class MembershipService(RoomEventPipeline pipeline, RoomStore rooms, MemberProfiles profiles, AliasService aliases, JoinAuthoriser joinAuthoriser, RoomServer.Remote.IRemoteJoins remoteJoins)
+public sealed class MembershipService(RoomEventPipeline pipeline, RoomStore rooms, MemberProfiles profiles, AliasService aliases, JoinAuthoriser joinAuthoriser,
+    RoomServer.Remote.IRemoteJoins remoteJoins, RoomServer.Remote.IRemoteMemberships remote)
 {
     /// <summary>
     /// POST /join/{roomIdOrAlias} and /rooms/{roomId}/join. A user already joined gets the room id back; one without an
@@ -27,6 +31,7 @@ public sealed class MembershipService(RoomEventPipeline pipeline, RoomStore room
         if (snapshot is null)
         {
             var candidates = (servers ?? []).ToList();
+            candidates.AddRange(await remote.JoinServersAsync(roomId, requester.UserId, ct));
             var colon = roomId.IndexOf(':');
             if (colon > 0) candidates.Add(roomId[(colon + 1)..]);
             var remoteContent = WithReason(await profiles.MembershipContentAsync(requester.UserId, Membership.Join, ct), reason);
@@ -48,11 +53,15 @@ public sealed class MembershipService(RoomEventPipeline pipeline, RoomStore room
     /// version 7+ whose join rule is <c>knock</c> (or <c>knock_restricted</c>, v10+), and not from a user who is joined,
     /// invited or banned; any refusal is 403 <c>M_FORBIDDEN</c>.
     /// </summary>
-    public async Task<string> KnockAsync(Requester requester, string roomIdOrAlias, string? reason, CancellationToken ct)
+    public async Task<string> KnockAsync(Requester requester, string roomIdOrAlias, string? reason, CancellationToken ct, IReadOnlyList<string>? servers = null)
     {
         var roomId = await aliases.RoomIdOfAsync(roomIdOrAlias, ct);
-        if (await pipeline.SnapshotAsync(roomId, ct) is null) throw MatrixError.NotFound("No known servers for this room");
         var content = WithReason(await profiles.MembershipContentAsync(requester.UserId, Membership.Knock, ct), reason);
+        if (await pipeline.SnapshotAsync(roomId, ct) is null)
+        {
+            await remote.KnockAsync(roomId, requester.UserId, content, servers ?? [], ct);
+            return roomId;
+        }
         await pipeline.SendAsync(roomId, new LocalEvent(requester.UserId, EventTypes.Member, content, StateKey: requester.UserId), ct);
         return roomId;
     }
@@ -63,12 +72,27 @@ public sealed class MembershipService(RoomEventPipeline pipeline, RoomStore room
         if (await rooms.MembershipAsync(roomId, user, ct) == Membership.Join) throw MatrixError.Forbidden($"{user} is already in the room");
         var content = await profiles.MembershipContentAsync(user, Membership.Invite, ct);
         WithReason(content, reason);
+        if (ServerOf(user) != ServerOf(requester.UserId))
+        {
+            if (await pipeline.SnapshotAsync(roomId, ct) is null) throw MatrixError.NotFound("Unknown room");
+            await pipeline.SendCountersignedAsync(roomId, new LocalEvent(requester.UserId, EventTypes.Member, content, StateKey: user), remote.CountersignInviteAsync, ct);
+            return;
+        }
         await SendMemberAsync(requester, roomId, user, content, ct);
     }
 
-    /// <summary>Leave (or reject an invite, or withdraw a knock).</summary>
-    public Task LeaveAsync(Requester requester, string roomId, string? reason, CancellationToken ct) =>
-        SendMemberAsync(requester, roomId, requester.UserId, WithReason(new JsonObject { ["membership"] = Membership.Leave }, reason), ct);
+    /// <summary>
+    /// Leave (or reject an invite, or withdraw a knock). An invite or knock held out of band, in a room where this server
+    /// has no say, is rejected through a resident server.
+    /// </summary>
+    public async Task LeaveAsync(Requester requester, string roomId, string? reason, CancellationToken ct)
+    {
+        var content = WithReason(new JsonObject { ["membership"] = Membership.Leave }, reason);
+        var current = await pipeline.SnapshotAsync(roomId, ct) is null ? null : await rooms.MembershipAsync(roomId, requester.UserId, ct);
+        if (current is not (Membership.Join or Membership.Invite or Membership.Knock) && await remote.TryLeaveOutOfBandAsync(roomId, requester.UserId, content, ct))
+            return;
+        await SendMemberAsync(requester, roomId, requester.UserId, content, ct);
+    }
 
     public Task KickAsync(Requester requester, string roomId, string? target, string? reason, CancellationToken ct) =>
         SendMemberAsync(requester, roomId, RequireUser(target), WithReason(new JsonObject { ["membership"] = Membership.Leave }, reason), ct);
@@ -94,6 +118,8 @@ public sealed class MembershipService(RoomEventPipeline pipeline, RoomStore room
         if (string.IsNullOrEmpty(userId)) throw MatrixError.MissingParam("user_id");
         return UserId.TryParse(userId, out _) ? userId : throw MatrixError.InvalidParam($"'{userId}' is not a user id");
     }
+
+    private static string ServerOf(string userId) => userId[(userId.IndexOf(':') + 1)..];
 
     private static JsonObject WithReason(JsonObject content, string? reason)
     {

@@ -34,7 +34,9 @@ public static class RoomLifecycleEndpoints
         client.MapPost("/knock/{roomIdOrAlias}", async (string roomIdOrAlias, HttpContext http, Requester requester, MembershipService membership) =>
         {
             var body = await MatrixJson.ReadAsync<MembershipRequest>(http, emptyAllowed: true);
-            return MatrixJson.Ok(new { room_id = await membership.KnockAsync(requester, roomIdOrAlias, body.Reason, http.RequestAborted) });
+            // Servers to knock through on a room this server is not in: "via" (v1.12) and the deprecated "server_name".
+            var via = http.Request.Query["via"].Concat(http.Request.Query["server_name"]).OfType<string>().Where(s => s.Length > 0).ToList();
+            return MatrixJson.Ok(new { room_id = await membership.KnockAsync(requester, roomIdOrAlias, body.Reason, http.RequestAborted, via) });
         }).RequireRateLimiting(RateLimits.Message);
 
         client.MapPost("/rooms/{roomId}/forget", async (string roomId, Requester requester, RoomForgetting forgetting, CancellationToken ct) =>

@@ -14,6 +14,20 @@ public static class StrippedRoomState
     private static readonly string[] Types =
         [EventTypes.Create, EventTypes.JoinRules, EventTypes.Name, "m.room.avatar", EventTypes.CanonicalAlias, EventTypes.Encryption, EventTypes.Topic];
 
+    /// <summary>
+    /// The same state as full PDUs, for another server: <c>invite_room_state</c> and <c>knock_room_state</c> (which
+    /// "MUST contain the <c>m.room.create</c> event" and be formatted per the room version), plus the member event of
+    /// <paramref name="memberOf"/> (the inviter) when given.
+    /// </summary>
+    public static async Task<JsonArray> PdusAsync(RoomEventPipeline pipeline, RoomSnapshot snapshot, string? memberOf, CancellationToken ct)
+    {
+        var ids = Types.Select(type => snapshot.StateEventId(type)).OfType<string>().ToList();
+        if (memberOf is not null && snapshot.StateEventId(EventTypes.Member, memberOf) is { } member) ids.Add(member);
+        var pdus = new JsonArray();
+        foreach (var id in ids.Distinct()) pdus.Add((await pipeline.LoadEventAsync(id, snapshot.Version, ct)).Json.DeepClone());
+        return pdus;
+    }
+
     public static async Task<JsonArray> ReadAsync(RoomEventPipeline pipeline, RoomStore rooms, string roomId, string membershipEventId, CancellationToken ct)
     {
         var snapshot = await pipeline.SnapshotAsync(roomId, ct);

@@ -18,7 +18,7 @@ namespace Messenger.Homeserver.ClientApi.Sync;
 /// the request waits (up to <c>timeout</c>) until something the user watches changes.
 /// </summary>
 public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, ClientEventFormatter formatter, SyncExtras extras, SyncSocial social,
-    RoomServerContext context)
+    RoomServerContext context, OutOfBandSync outOfBand)
 {
     public async Task<JsonObject> SyncAsync(Requester requester, SyncRequest request, CancellationToken ct)
     {
@@ -57,6 +57,10 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
 
         var forgotten = await extras.ForgottenMembershipEventsAsync(requester.UserId, ct);
         memberships = memberships.Where(m => request.Filter.AllowsRoom(m.RoomId) && !forgotten.Contains(m.EventId)).ToList();
+        // Invites, knocks and their leaves in rooms this server is not in; where newer, they stand for the room's state.
+        var heldOutOfBand = (await outOfBand.InEffectAsync(requester.UserId, memberships, upTo, ct))
+            .Where(h => request.Filter.AllowsRoom(h.RoomId) && !forgotten.Contains(h.EventId)).ToList();
+        if (heldOutOfBand.Count > 0) memberships = memberships.Where(m => !heldOutOfBand.Any(h => h.RoomId == m.RoomId)).ToList();
         var joinedRooms = memberships.Where(m => m.Membership == Membership.Join).Select(m => m.RoomId).ToList();
         var around = await social.ReadAsync(requester.UserId, joinedRooms, request.FullState ? null : since, upTo, request.Filter, ct);
         var active = since is { } from && !request.FullState
@@ -108,6 +112,8 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
             if (leaveEvent is null) continue;
             leave[membership.RoomId] = await LeftRoomAsync(requester, membership.RoomId, since, leaveEvent.StreamOrdering, request.Filter, around.Ignored, ct);
         }
+
+        await outOfBand.AddAsync(requester, heldOutOfBand, since, request.Filter.IncludeLeave, invite, knock, leave, ct);
 
         var keys = await extras.KeysAsync(requester, sinceToken, upTo, ct);
         var accountData = around.AccountData;
