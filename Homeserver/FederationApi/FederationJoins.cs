@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Messenger.Federation.Http;
 using Messenger.Federation.Ports;
 using Messenger.Federation.Protocol.Events;
+using Messenger.Homeserver.ClientApi.Rooms;
 using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.RoomServer.Remote;
 using Messenger.Homeserver.Storage;
@@ -10,12 +11,15 @@ namespace Messenger.Homeserver.FederationApi;
 
 /// <summary>
 /// The resident server's half of "Joining Rooms". <c>make_join</c> builds the join on the room as it stands and runs
-/// the auth rules on it before offering it, so a join that would be refused fails early with the rule's reason;
-/// <c>send_join</c> takes the joining server's signed event through the same receive path as any PDU and answers with
-/// the state before it and the auth chain. Restricted-room joins through this server (signing as the authorising
-/// server) are not offered yet: such a join gets the rules' refusal.
+/// the auth rules on it before offering it (<see cref="MembershipTemplates"/>); <c>send_join</c> takes the joining
+/// server's signed event through the same receive path as any PDU and answers with the state before it and the auth
+/// chain. Restricted rooms ("Restricted rooms", v8+): a user neither joined nor invited must meet an allow condition
+/// (403 otherwise, 400 <c>M_UNABLE_TO_AUTHORISE_JOIN</c> when we cannot tell); the template then names one of our users
+/// who may invite in <c>join_authorised_via_users_server</c>, and on send_join we add our signature, which the auth
+/// rules demand of that user's server.
 /// </summary>
-public sealed class FederationJoins(RoomEventPipeline pipeline, RoomServerContext context, RemoteEventIngest ingest, FederationRoomAccess access, FederationRoomReads reads, RoomStore rooms) : IFederationJoins
+public sealed class FederationJoins(RoomServerContext context, RemoteEventIngest ingest, FederationRoomAccess access, FederationRoomReads reads, RoomStore rooms,
+    MembershipTemplates templates, JoinAuthoriser authoriser) : IFederationJoins
 {
     public async Task<JsonObject> MakeJoinAsync(string origin, string roomId, string userId, IReadOnlyCollection<string> supportedVersions, CancellationToken ct)
     {
@@ -23,21 +27,15 @@ public sealed class FederationJoins(RoomEventPipeline pipeline, RoomServerContex
         if (!supportedVersions.Contains(room.Version.Id)) throw FederationError.IncompatibleRoomVersion(room.Version.Id);
 
         var content = new JsonObject { ["membership"] = Membership.Join };
-        var batch = new LocalEventBatch(room, (id, token) => pipeline.LoadEventAsync(id, room.Version, token), context.ServerName, context.SigningKey, context.Time);
-        Pdu trial;
-        try
-        {
-            trial = await batch.AddAsync(new LocalEvent(userId, EventTypes.Member, content, StateKey: userId), ct);
-        }
-        catch (EventRejectedException e)
-        {
-            throw FederationError.Forbidden(e.Message);
-        }
-        var template = trial.Json.DeepClone().AsObject();
-        foreach (var key in new[] { "hashes", "signatures", "event_id", "unsigned" }) template.Remove(key);
-        template["origin"] = context.ServerName;
-        return new JsonObject { ["room_version"] = room.Version.Id, ["event"] = template };
+        if (await AuthoriserNeededAsync(room, userId, ct) is { } via) content["join_authorised_via_users_server"] = via;
+        return await templates.BuildAsync(room, userId, content, ct);
     }
+
+    /// <summary>The local user to name for a restricted join, or null when the join needs none (already joined or invited, or not restricted).</summary>
+    private async Task<string?> AuthoriserNeededAsync(RoomSnapshot room, string userId, CancellationToken ct) =>
+        await rooms.MembershipAsync(room.RoomId, userId, ct) is Membership.Join or Membership.Invite or Membership.Ban
+            ? null
+            : await authoriser.AuthoriserAsync(room, userId, ct);
 
     public async Task<JsonObject> SendJoinAsync(string origin, string roomId, string eventId, JsonObject joinEvent, CancellationToken ct)
     {
@@ -50,6 +48,14 @@ public sealed class FederationJoins(RoomEventPipeline pipeline, RoomServerContex
         if (join.Type != EventTypes.Member || join.StateKey != join.Sender || (string?)(join.Content["membership"] as JsonValue) != Membership.Join)
             throw FederationError.BadJson("Not a join event of its sender");
         if (!join.Sender.EndsWith(":" + origin, StringComparison.Ordinal)) throw FederationError.Forbidden("The joining user is not of the requesting server");
+
+        if (join.Content["join_authorised_via_users_server"] is JsonValue named && named.TryGetValue(out string? via)
+            && via.EndsWith(":" + context.ServerName, StringComparison.Ordinal) && await AuthoriserNeededAsync(room, join.Sender, ct) is not null)
+        {
+            // The allow conditions hold (else the line above threw); the auth rules check that the named user may invite.
+            var signed = EventSigning.AddSignature(joinEvent, room.Version, context.ServerName, context.SigningKey);
+            if (!signed.IsSuccess) throw FederationError.BadJson("Cannot sign the join: " + signed.Error);
+        }
 
         var result = (await ingest.IngestAsync(roomId, [joinEvent], ct))[0];
         switch (result.Outcome)

@@ -29,8 +29,13 @@ public sealed class JoinAuthoriser(RoomEventPipeline pipeline, RoomStore rooms, 
             || (rule == JoinRules.KnockRestricted && room.Version.KnockRestrictedJoins);
         if (!restricted) return null;
 
-        if (!await MeetsAnyConditionAsync(joinRules, joiningUser, ct))
-            throw MatrixError.Forbidden("You are not invited to this room, and not a member of any room its join rules allow.");
+        switch (await MeetsAnyConditionAsync(joinRules, joiningUser, ct))
+        {
+            case false:
+                throw MatrixError.Forbidden("You are not invited to this room, and not a member of any room its join rules allow.");
+            case null:
+                throw new MatrixException(MatrixErrorCode.UnableToAuthoriseJoin, "This server is not in the rooms the join rules allow, so it cannot check the join.");
+        }
 
         var levels = await RoomPowerLevels.ReadAsync(pipeline, room, ct);
         var suffix = ":" + config.ServerName;
@@ -41,16 +46,22 @@ public sealed class JoinAuthoriser(RoomEventPipeline pipeline, RoomStore rooms, 
             ?? throw new MatrixException(MatrixErrorCode.UnableToGrantJoin, "No user of this server in the room can authorise the join.");
     }
 
-    /// <summary>The allow conditions: only <c>m.room_membership</c> exists; unknown condition types are skipped.</summary>
-    private async Task<bool> MeetsAnyConditionAsync(JsonObject joinRules, string userId, CancellationToken ct)
+    /// <summary>
+    /// The allow conditions: only <c>m.room_membership</c> exists; unknown condition types are skipped. Null when none is
+    /// met but some names a room this server is not in, whose members it cannot know ("Restricted rooms": 400
+    /// <c>M_UNABLE_TO_AUTHORISE_JOIN</c> over federation).
+    /// </summary>
+    private async Task<bool?> MeetsAnyConditionAsync(JsonObject joinRules, string userId, CancellationToken ct)
     {
         if (joinRules["allow"] is not JsonArray allow) return false;
+        var unknownRoom = false;
         foreach (var condition in allow.OfType<JsonObject>())
         {
             if (condition["type"] is not JsonValue t || !t.TryGetValue(out string? type) || type != "m.room_membership") continue;
             if (condition["room_id"] is not JsonValue id || !id.TryGetValue(out string? roomId)) continue;
             if (await rooms.MembershipAsync(roomId, userId, ct) == Membership.Join) return true;
+            unknownRoom |= await rooms.FindRoomAsync(roomId, ct) is null;
         }
-        return false;
+        return unknownRoom ? null : false;
     }
 }
