@@ -779,6 +779,52 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("one_time_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.OutOfBandMembershipRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("Membership")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("membership");
+
+                    b.Property<string>("RoomVersion")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("room_version");
+
+                    b.Property<string>("Server")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("server");
+
+                    b.Property<long>("StreamOrdering")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stream_ordering");
+
+                    b.Property<string>("StrippedState")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("stripped_state");
+
+                    b.HasKey("RoomId", "UserId");
+
+                    b.HasIndex("UserId", "StreamOrdering");
+
+                    b.ToTable("out_of_band_memberships", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ProfileRow", b =>
                 {
                     b.Property<string>("UserId")

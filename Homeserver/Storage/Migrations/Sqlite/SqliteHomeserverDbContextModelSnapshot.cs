@@ -768,6 +768,52 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("one_time_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.OutOfBandMembershipRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("Membership")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("membership");
+
+                    b.Property<string>("RoomVersion")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_version");
+
+                    b.Property<string>("Server")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("server");
+
+                    b.Property<long>("StreamOrdering")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stream_ordering");
+
+                    b.Property<string>("StrippedState")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripped_state");
+
+                    b.HasKey("RoomId", "UserId");
+
+                    b.HasIndex("UserId", "StreamOrdering");
+
+                    b.ToTable("out_of_band_memberships", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ProfileRow", b =>
                 {
                     b.Property<string>("UserId")
