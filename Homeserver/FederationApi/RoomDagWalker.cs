@@ -6,7 +6,7 @@ namespace Messenger.Homeserver.FederationApi;
 /// <summary>
 /// Walks a room's DAG backwards over <c>prev_events</c> for <c>/backfill</c> and <c>/get_missing_events</c>
 /// ("Backfilling and retrieving missing events"): breadth first, newest (deepest) first, never past the given limit,
-/// skipping rejected events and outliers (no place in the DAG). Soft-failed events are returned only when an event
+/// skipping rejected events and outliers (no place in the DAG); backfilled history is served on. Soft-failed events are returned only when an event
 /// being walked cites them, as "Soft failure" allows.
 /// </summary>
 public sealed class RoomDagWalker(RoomStore rooms)
@@ -29,7 +29,7 @@ public sealed class RoomDagWalker(RoomStore rooms)
         while (frontier.Count > 0 && result.Count < limit)
         {
             var rows = (await rooms.StoredEventsAsync(frontier, ct))
-                .Where(r => r.RoomId == roomId && r.Kind is EventKind.Timeline or EventKind.SoftFailed && r.Depth >= minDepth)
+                .Where(r => r.RoomId == roomId && r.Kind is EventKind.Timeline or EventKind.SoftFailed or EventKind.Backfilled && r.Depth >= minDepth)
                 .OrderByDescending(r => r.Depth).ThenBy(r => r.EventId, StringComparer.Ordinal).ToList();
             rows = rows.Take(limit - result.Count).ToList();
             result.AddRange(rows);

@@ -146,6 +146,13 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
         return result;
     }
 
+    /// <summary>
+    /// Persists backfilled history (<see cref="Remote.RemoteEventIngest.BackfillAsync"/>): nothing follows, as history
+    /// older than the room's first event here is not news for sync, push or other servers.
+    /// </summary>
+    public Task<int> PersistBackfillAsync(string roomId, IReadOnlyList<Remote.BackfilledEvent> events, long depthCeiling, CancellationToken ct) =>
+        persister.PersistBackfillAsync(roomId, events, depthCeiling, ct);
+
     /// <summary>Step 4 of the event path: the new snapshot and cached events, push rules, then sync waiters wake.</summary>
     private async Task AfterPersistAsync(PersistResult result, IReadOnlyList<NewEvent> events)
     {

@@ -108,7 +108,7 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
             StateKey = pdu.StateKey, Sender = pdu.Sender, OriginServerTs = pdu.OriginServerTs, Membership = MembershipOf(pdu),
             Json = WithoutUnsigned(pdu), StateGroupBefore = groupBefore, StateGroupAfter = groupAfter, ReplacesState = replaces,
             RelatesToId = relation?.ParentId, RelType = relation?.RelType,
-            ThreadId = kind == EventKind.Timeline ? await ThreadOfAsync(roomId, relation, ct) : null, Kind = kind,
+            ThreadId = kind is EventKind.Timeline or EventKind.Backfilled ? await ThreadOfAsync(roomId, relation, ct) : null, Kind = kind,
         };
     }
 

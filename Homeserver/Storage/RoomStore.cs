@@ -69,7 +69,8 @@ public sealed partial class RoomStore(HomeserverDbContext db, StateGroupCache st
     /// </summary>
     public Task<List<EventRow>> PageAsync(string roomId, long fromDepth, long fromStream, bool backwards, int limit, long upTo, CancellationToken ct = default)
     {
-        var query = db.Events.TagWith("RoomStore.Page").AsNoTracking().Where(e => e.RoomId == roomId && e.StreamOrdering <= upTo && e.Kind == EventKind.Timeline);
+        var query = db.Events.TagWith("RoomStore.Page").AsNoTracking().Where(e => e.RoomId == roomId && e.StreamOrdering <= upTo
+            && (e.Kind == EventKind.Timeline || e.Kind == EventKind.Backfilled));
         query = backwards
             ? query.Where(e => e.Depth < fromDepth || (e.Depth == fromDepth && e.StreamOrdering < fromStream))
                 .OrderByDescending(e => e.Depth).ThenByDescending(e => e.StreamOrdering)
@@ -78,10 +79,23 @@ public sealed partial class RoomStore(HomeserverDbContext db, StateGroupCache st
         return query.Take(limit).ToListAsync(ct);
     }
 
+    /// <summary>The room's earliest event in topological order that <c>/messages</c> shows (timeline or backfilled), or null.</summary>
+    public Task<EventRow?> EarliestEventAsync(string roomId, CancellationToken ct = default) =>
+        db.Events.TagWith("RoomStore.Earliest").AsNoTracking()
+            .Where(e => e.RoomId == roomId && (e.Kind == EventKind.Timeline || e.Kind == EventKind.Backfilled))
+            .OrderBy(e => e.Depth).ThenBy(e => e.StreamOrdering).FirstOrDefaultAsync(ct);
+
+    /// <summary>The state group before the room's earliest timeline event (where this server's history of it starts), or 0.</summary>
+    public Task<long> EarliestTimelineStateGroupAsync(string roomId, CancellationToken ct = default) =>
+        db.Events.TagWith("RoomStore.EarliestTimelineGroup").AsNoTracking()
+            .Where(e => e.RoomId == roomId && e.Kind == EventKind.Timeline)
+            .OrderBy(e => e.Depth).ThenBy(e => e.StreamOrdering).Select(e => e.StateGroupBefore).FirstOrDefaultAsync(ct);
+
     /// <summary>A page of a room's events ordered by stream position alone, strictly before/after <paramref name="fromStream"/>.</summary>
     public Task<List<EventRow>> PageByStreamAsync(string roomId, long fromStream, bool backwards, int limit, long upTo, CancellationToken ct = default)
     {
-        var query = db.Events.TagWith("RoomStore.PageByStream").AsNoTracking().Where(e => e.RoomId == roomId && e.StreamOrdering <= upTo && e.Kind == EventKind.Timeline);
+        var query = db.Events.TagWith("RoomStore.PageByStream").AsNoTracking().Where(e => e.RoomId == roomId && e.StreamOrdering <= upTo
+            && (e.Kind == EventKind.Timeline || e.Kind == EventKind.Backfilled));
         query = backwards
             ? query.Where(e => e.StreamOrdering < fromStream).OrderByDescending(e => e.StreamOrdering)
             : query.Where(e => e.StreamOrdering >= fromStream).OrderBy(e => e.StreamOrdering);

@@ -29,7 +29,7 @@ public sealed class EventContextService(RoomStore rooms, RelationsStore relation
         var view = await access.RequireReadableAsync(roomId, requester.UserId, ct);
         var snapshot = view.Snapshot;
         var target = await rooms.EventRowAsync(eventId, ct);
-        if (target is null || target.RoomId != roomId || target.Kind != Storage.Rows.EventKind.Timeline || !await access.IsVisibleAsync(requester.UserId, view, target, ct))
+        if (target is null || target.RoomId != roomId || target.Kind is not (Storage.Rows.EventKind.Timeline or Storage.Rows.EventKind.Backfilled) || !await access.IsVisibleAsync(requester.UserId, view, target, ct))
             throw MatrixError.NotFound("Event not found");
         if (limit < 0) throw MatrixError.InvalidParam("limit must not be negative");
         var lazyLoadMembers = LazyLoadMembers(filter);

@@ -29,7 +29,11 @@ public sealed class HistoryVisibilityFilter(RoomStore rooms, MembershipHistorySt
         if (toCheck.Count == 0) return events.ToList();
 
         var lastJoin = await memberships.LastJoinAsync(view.Snapshot.RoomId, userId, ct);
-        var groups = toCheck.Select(e => e.StateGroupBefore).Concat(toCheck.Where(e => NeedsStateAfter(e, userId)).Select(e => e.StateGroupAfter)).Distinct();
+        // Backfilled history has no state here: it is judged by the state where this server's history of the room starts.
+        var historyStart = toCheck.Any(e => e.Kind == EventKind.Backfilled) ? await rooms.EarliestTimelineStateGroupAsync(view.Snapshot.RoomId, ct) : 0;
+        long Before(EventRow e) => e.Kind == EventKind.Backfilled ? historyStart : e.StateGroupBefore;
+        long After(EventRow e) => e.Kind == EventKind.Backfilled ? historyStart : e.StateGroupAfter;
+        var groups = toCheck.Select(Before).Concat(toCheck.Where(e => NeedsStateAfter(e, userId)).Select(After)).Distinct();
         var states = new Dictionary<long, ImmutableDictionary<StateKey, string>>();
         foreach (var group in groups) states[group] = await rooms.StateGroupAsync(group, ct);
         var visibilityKey = new StateKey(EventTypes.HistoryVisibility, "");
@@ -55,8 +59,8 @@ public sealed class HistoryVisibilityFilter(RoomStore rooms, MembershipHistorySt
                 || (visibility == Invited && membership == Membership.Invite);
         }
 
-        var hidden = toCheck.Where(e => !(Allows(states[e.StateGroupBefore], e.StreamOrdering)
-            || (NeedsStateAfter(e, userId) && Allows(states[e.StateGroupAfter], e.StreamOrdering)))).Select(e => e.EventId).ToHashSet();
+        var hidden = toCheck.Where(e => !(Allows(states[Before(e)], e.StreamOrdering)
+            || (NeedsStateAfter(e, userId) && Allows(states[After(e)], e.StreamOrdering)))).Select(e => e.EventId).ToHashSet();
         return events.Where(e => !hidden.Contains(e.EventId)).ToList();
     }
 

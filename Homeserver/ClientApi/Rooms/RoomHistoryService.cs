@@ -6,14 +6,18 @@ using Messenger.Homeserver.ClientApi.Filters;
 using Messenger.Homeserver.Storage.Rows;
 using Messenger.Homeserver.Errors;
 using Messenger.Homeserver.RoomServer;
+using Messenger.Homeserver.RoomServer.Remote;
 using Messenger.Homeserver.Storage;
 
 namespace Messenger.Homeserver.ClientApi.Rooms;
 
 /// <summary>Members and history of a room: <c>/members</c>, <c>/joined_members</c>, <c>/joined_rooms</c>, <c>/messages</c>.</summary>
-public sealed class RoomHistoryService(RoomStore rooms, RoomAccess access, ClientEventFormatter formatter, StreamPositions positions, IgnoredUsers ignoredUsers)
+public sealed class RoomHistoryService(RoomStore rooms, RoomAccess access, ClientEventFormatter formatter, StreamPositions positions, IgnoredUsers ignoredUsers,
+    RemoteEventIngest remote)
 {
     private const int MaxPageSize = 1000;
+    private const int MinBackfill = 20;
+    private const int MaxBackfillRounds = 3;
 
     public Task<List<string>> JoinedRoomsAsync(Requester requester, CancellationToken ct) =>
         rooms.RoomsWithMembershipAsync(requester.UserId, Membership.Join, ct);
@@ -69,7 +73,8 @@ public sealed class RoomHistoryService(RoomStore rooms, RoomAccess access, Clien
 
     /// <summary>
     /// GET /rooms/{roomId}/messages: a page of history from <c>from</c> (default: the newest end going backwards, the
-    /// oldest going forwards) up to <c>to</c>. <c>end</c> is left out when there is nothing further. Events the user may
+    /// oldest going forwards) up to <c>to</c>. <c>end</c> is left out when there is nothing further. Going backwards past
+    /// the earliest event this server has of a room it joined late, older events are backfilled from another server first. Events the user may
     /// not see by history visibility are left out of the page; a former member's history ends at their leave.
     /// </summary>
     public async Task<JsonObject> MessagesAsync(Requester requester, string roomId, string? from, string? to, string? dir, int? limit, CancellationToken ct, string? filter = null)
@@ -98,6 +103,13 @@ public sealed class RoomHistoryService(RoomStore rooms, RoomAccess access, Clien
         // A former member reads up to their leave; history visibility then decides event by event.
         var upTo = view.UpTo(positions.Current);
         var (rows, last, more) = await FilteredPageAsync(roomId, start, stop, backwards, size, eventFilter, upTo, ct);
+        // "Backfilling": a page that runs out of history before the room's beginning (a room joined over federation)
+        // asks a server in the room for older events, then is read again.
+        for (var round = 0; backwards && stop is null && !more && rows.Count < size && round < MaxBackfillRounds; round++)
+        {
+            if (await remote.BackfillAsync(roomId, Math.Max(size - rows.Count, MinBackfill), ct) == 0) break;
+            (rows, last, more) = await FilteredPageAsync(roomId, start, stop, backwards, size, eventFilter, upTo, ct);
+        }
         rows = await access.VisibleAsync(requester.UserId, view, rows, ct);
         // "Ignoring Users": the page keeps its bounds, only the ignored users' non-state events are left out of it.
         var ignored = await ignoredUsers.OfAsync(requester.UserId, ct);

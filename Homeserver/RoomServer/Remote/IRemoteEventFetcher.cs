@@ -14,6 +14,15 @@ public interface IRemoteEventFetcher
 
     /// <summary><c>GET /event_auth</c>: the full auth chain of an event.</summary>
     Task<IReadOnlyList<JsonObject>> AuthChainAsync(string destination, string roomId, string eventId, CancellationToken ct);
+
+    /// <summary><c>GET /backfill</c>: up to <paramref name="limit"/> events from <paramref name="from"/> backwards.</summary>
+    Task<IReadOnlyList<JsonObject>> BackfillAsync(string destination, string roomId, IReadOnlyList<string> from, int limit, CancellationToken ct);
+
+    /// <summary><c>GET /state_ids</c>: the state before an event and its auth chain, as ids; null when not answered.</summary>
+    Task<RemoteStateIds?> StateIdsAsync(string destination, string roomId, string eventId, CancellationToken ct);
+
+    /// <summary><c>GET /event</c> for each id: the events the server returned (unknown ones are left out).</summary>
+    Task<IReadOnlyList<JsonObject>> EventsAsync(string destination, IReadOnlyList<string> eventIds, CancellationToken ct);
 }
 
 /// <summary>The fetcher when no federation is wired.</summary>
@@ -23,5 +32,13 @@ public sealed class NoRemoteEventFetcher : IRemoteEventFetcher
         Task.FromResult<IReadOnlyList<JsonObject>>([]);
 
     public Task<IReadOnlyList<JsonObject>> AuthChainAsync(string destination, string roomId, string eventId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<JsonObject>>([]);
+
+    public Task<IReadOnlyList<JsonObject>> BackfillAsync(string destination, string roomId, IReadOnlyList<string> from, int limit, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<JsonObject>>([]);
+
+    public Task<RemoteStateIds?> StateIdsAsync(string destination, string roomId, string eventId, CancellationToken ct) => Task.FromResult<RemoteStateIds?>(null);
+
+    public Task<IReadOnlyList<JsonObject>> EventsAsync(string destination, IReadOnlyList<string> eventIds, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<JsonObject>>([]);
 }

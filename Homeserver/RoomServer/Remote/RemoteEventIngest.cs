@@ -11,11 +11,18 @@ namespace Messenger.Homeserver.RoomServer.Remote;
 /// stored is reported as such and not processed again, whether it was accepted, soft-failed or rejected.
 /// An event lacking auth events or prev events is retried once after fetching them from its sender: the auth chain
 /// (<c>/event_auth</c>, stored as outliers) and up to <see cref="MissingEventsLimit"/> events of the gap
-/// (<c>/get_missing_events</c>). A larger gap leaves the event dropped for now.
+/// (<c>/get_missing_events</c>). For a larger gap, the state before the event comes from its sender
+/// (<c>/state_ids</c>, unknown events by <c>/event</c>, stored as outliers) and the event is judged on that state.
 /// </summary>
-public sealed class RemoteEventIngest(RoomStore rooms, RoomEventPipeline pipeline, RemoteBatchServices batchServices, ReceivedPduChecks checks, RoomServerContext context, IRemoteEventFetcher fetcher)
+public sealed partial class RemoteEventIngest(RoomStore rooms, RoomEventPipeline pipeline, RemoteBatchServices batchServices, ReceivedPduChecks checks, RoomServerContext context, IRemoteEventFetcher fetcher)
 {
     public const int MissingEventsLimit = 10;
+
+    /// <summary>How many events of one transaction may take the <c>/state_ids</c> path (each costs several requests).</summary>
+    public const int MaxStateFetches = 5;
+
+    /// <summary>The most unknown state and auth chain events fetched one by one for such an event.</summary>
+    public const int MaxStateEventsFetched = 1000;
 
     /// <summary>
     /// Ingests the PDUs of one room (from one transaction, or fetched); results in the order received. With
@@ -36,10 +43,40 @@ public sealed class RemoteEventIngest(RoomStore rooms, RoomEventPipeline pipelin
         var merged = results.ToArray();
         await RetryAsync(roomId, received, retry, merged, ct);
         var lackingAuth = retry.Where(i => merged[i].MissingAuthEvents).ToList();
-        if (lackingAuth.Count == 0) return merged;
-        foreach (var i in lackingAuth) await IngestOutliersAsync(roomId, await fetcher.AuthChainAsync(origin, roomId, merged[i].EventId!, ct), ct);
-        await RetryAsync(roomId, received, lackingAuth, merged, ct);
+        if (lackingAuth.Count > 0)
+        {
+            foreach (var i in lackingAuth) await IngestOutliersAsync(roomId, await fetcher.AuthChainAsync(origin, roomId, merged[i].EventId!, ct), ct);
+            await RetryAsync(roomId, received, lackingAuth, merged, ct);
+        }
+        // A gap larger than get_missing_events filled: the state before the event, from its sender.
+        foreach (var i in retry.Where(i => merged[i] is { MissingPrevEvents: true, MissingAuthEvents: false }).Take(MaxStateFetches).ToList())
+            merged[i] = await IngestWithRemoteStateAsync(roomId, received[i], origin, merged[i], ct);
         return merged;
+    }
+
+    /// <summary>
+    /// Judges an event whose prev events stay unknown on the state before it as <paramref name="origin"/> reports it
+    /// (<see cref="RemoteEventBatch.AddWithStateBeforeAsync"/>); without an answer, <paramref name="previous"/> stands.
+    /// </summary>
+    private async Task<IngestResult> IngestWithRemoteStateAsync(string roomId, JsonObject json, string origin, IngestResult previous, CancellationToken ct)
+    {
+        if (await RoomVersionAsync(roomId, ct) is not { } version) return previous;
+        var item = (await checks.CheckAsync([json], version, roomId, ct))[0];
+        if (item.Pdu is not { } pdu) return item.Dropped ?? previous;
+        if (await fetcher.StateIdsAsync(origin, roomId, pdu.EventId, ct) is not { } ids) return previous;
+        var wanted = ids.StateIds.Concat(ids.AuthChainIds).Distinct(StringComparer.Ordinal).ToList();
+        var stored = (await rooms.StoredEventsAsync(wanted, ct)).Select(r => r.EventId).ToHashSet(StringComparer.Ordinal);
+        var missing = wanted.Where(id => !stored.Contains(id)).ToList();
+        if (missing.Count > MaxStateEventsFetched) return previous;
+        if (missing.Count > 0) await IngestOutliersAsync(roomId, await fetcher.EventsAsync(origin, missing, ct), ct);
+
+        using var held = await context.Locks.AcquireAsync(roomId, ct);
+        var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw new InvalidOperationException($"room {roomId} has no snapshot");
+        var batch = new RemoteEventBatch(snapshot, batchServices);
+        await batch.PrefetchAsync([pdu], ct);
+        var result = await batch.AddWithStateBeforeAsync(pdu, ids.StateIds, item.AuthorisingSignatureValid, ct);
+        if (!batch.IsEmpty) await pipeline.PersistRemoteAsync(batch, newRoom: null, ct);
+        return result;
     }
 
     private async Task RetryAsync(string roomId, IReadOnlyList<JsonObject> received, List<int> indices, IngestResult[] results, CancellationToken ct)

@@ -2,7 +2,7 @@ namespace Messenger.Homeserver.Storage.Rows;
 
 /// <summary>
 /// Where a stored event stands (server-server API, "Checks performed on receipt of a PDU"). Only
-/// <see cref="Timeline"/> events reach clients; the others are kept because the federation protocol needs them
+/// <see cref="Timeline"/> events (and <see cref="Backfilled"/> history in <c>/messages</c>) reach clients; the others are kept because the federation protocol needs them
 /// (as auth events, as prev events of later events, in answers to other servers), never shown.
 /// </summary>
 public enum EventKind
@@ -18,4 +18,11 @@ public enum EventKind
 
     /// <summary>Failed the auth checks on its auth events or on the state before it ("Rejection"): never an auth event, never re-processed.</summary>
     Rejected = 3,
+
+    /// <summary>
+    /// Fetched with <c>/backfill</c> for history older than this server's first event in the room ("Backfilling"):
+    /// checked and authorised against its own auth events, shown by <c>/messages</c> below the existing events, but
+    /// never on the live stream (negated stream position), without state and never a forward extremity.
+    /// </summary>
+    Backfilled = 4,
 }

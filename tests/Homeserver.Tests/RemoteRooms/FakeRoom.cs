@@ -52,6 +52,9 @@ public sealed class FakeRoom
 
     public Pdu this[string eventId] => events[eventId];
 
+    /// <summary>The event with this id, if the room has it.</summary>
+    public Pdu? Find(string eventId) => events.GetValueOrDefault(eventId);
+
     /// <summary>Builds, signs and records an event on <paramref name="prevEvents"/> (default: the current extremities).</summary>
     public Pdu Add(FakeRemoteServer server, string sender, string type, JsonObject content, string? stateKey = null, IReadOnlyList<string>? prevEvents = null)
     {

@@ -14,6 +14,7 @@ public abstract class RemoteEventsTestBase(IFederatedServer federated)
 {
     protected ServerFixture Server => federated.Fixture;
     protected HttpClient Http => Server.Client;
+    protected TestRemoteEvents RemoteEvents => federated.RemoteEvents;
 
     /// <summary>A fresh remote server whose key the server under test can fetch.</summary>
     protected FakeRemoteServer NewRemote(string hint = "remote")

@@ -30,6 +30,38 @@ public sealed class TestRemoteEvents : IRemoteEventFetcher
         return Task.FromResult(events);
     }
 
+    public Task<IReadOnlyList<JsonObject>> BackfillAsync(string destination, string roomId, IReadOnlyList<string> from, int limit, CancellationToken ct)
+    {
+        Requests++;
+        return Task.FromResult<IReadOnlyList<JsonObject>>([]);
+    }
+
+    public Task<RemoteStateIds?> StateIdsAsync(string destination, string roomId, string eventId, CancellationToken ct)
+    {
+        Requests++;
+        StateIdsRequests++;
+        if (Room(roomId) is not { } room) return Task.FromResult<RemoteStateIds?>(null);
+        var state = room.StateBefore(room[eventId].PrevEventIds).Values.ToList();
+        var chain = state.SelectMany(room.AuthChainOf).Select(e => e.EventId).Distinct().ToList();
+        return Task.FromResult<RemoteStateIds?>(new RemoteStateIds(state, chain));
+    }
+
+    public Task<IReadOnlyList<JsonObject>> EventsAsync(string destination, IReadOnlyList<string> eventIds, CancellationToken ct)
+    {
+        Requests++;
+        IReadOnlyList<JsonObject> events = eventIds.Select(id => Rooms().Select(r => r.Find(id)).OfType<Messenger.Federation.Protocol.Events.Pdu>().FirstOrDefault())
+            .OfType<Messenger.Federation.Protocol.Events.Pdu>().Select(FakeRoom.Json).ToList();
+        return Task.FromResult(events);
+    }
+
+    /// <summary>How many times the state before an event was asked for (the path for gaps larger than get_missing_events fills).</summary>
+    public int StateIdsRequests { get; private set; }
+
+    private List<FakeRoom> Rooms()
+    {
+        lock (rooms) return [.. rooms.Values];
+    }
+
     private FakeRoom? Room(string roomId)
     {
         lock (rooms) return rooms.GetValueOrDefault(roomId);
