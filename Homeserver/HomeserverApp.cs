@@ -53,6 +53,7 @@ public static partial class HomeserverApp
         services.AddProblemDetails();
         services.AddMatrixRateLimits(config.RateLimits);
         services.AddSingleton<LastSeenThrottle>();
+        services.AddSingleton<AccessTokenCache>();
         services.AddSingleton<SharedSecretRegistration>();
         services.AddScoped<AccessTokenAuthenticator>();
         services.AddScoped<UserInteractiveAuth>();

@@ -9,22 +9,34 @@ namespace Messenger.Homeserver.Auth;
 /// query parameter) to a <see cref="Requester"/>. Expired tokens get <c>M_UNKNOWN_TOKEN</c> with
 /// <c>soft_logout: true</c> ("Soft logout"): the device lives on and the client may refresh or log in again.
 /// </summary>
-public sealed class AccessTokenAuthenticator(DeviceStore devices, LastSeenThrottle lastSeen, TimeProvider time)
+public sealed class AccessTokenAuthenticator(DeviceStore devices, AccessTokenCache cache, LastSeenThrottle lastSeen, TimeProvider time)
 {
     public async Task<Requester> AuthenticateAsync(HttpContext context)
     {
         var token = ReadToken(context.Request) ?? throw MatrixError.MissingToken();
-        var row = await devices.FindAccessTokenAsync(SecretTokens.HashOf(token), context.RequestAborted)
-            ?? throw MatrixError.UnknownToken("Invalid access token passed.");
-
+        var hash = SecretTokens.HashOf(token);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (row.ExpiresTs is { } expires && expires <= now)
+        if (!cache.TryGet(hash, out var cached))
+        {
+            var generation = cache.Generation;
+            var row = await devices.FindAccessTokenAsync(hash, context.RequestAborted)
+                ?? throw MatrixError.UnknownToken("Invalid access token passed.");
+            cached = new CachedAccessToken(row.Id, row.UserId, row.DeviceId, row.ExpiresTs);
+            if (!IsExpired(cached, now))
+            {
+                if (!row.Used) await devices.MarkUsedAsync(row, context.RequestAborted);
+                cache.Add(hash, cached, generation);
+            }
+        }
+
+        if (IsExpired(cached, now))
             throw MatrixError.UnknownToken("Access token has expired", softLogout: true);
 
-        if (!row.Used) await devices.MarkUsedAsync(row, context.RequestAborted);
-        await TouchDeviceAsync(context, row.UserId, row.DeviceId, now);
-        return new Requester(row.UserId, row.DeviceId, row.Id);
+        await TouchDeviceAsync(context, cached.UserId, cached.DeviceId, now);
+        return new Requester(cached.UserId, cached.DeviceId, cached.Id);
     }
+
+    private static bool IsExpired(CachedAccessToken token, long now) => token.ExpiresTs is { } expires && expires <= now;
 
     /// <summary>The token of a request, or null. A request with both forms must not disagree.</summary>
     public static string? ReadToken(HttpRequest request)

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Messenger.Homeserver.Storage;
 
 /// <summary>Devices of local users and the access and refresh tokens that belong to them.</summary>
-public sealed class DeviceStore(HomeserverDbContext db, IEnumerable<IDeviceDeletionHook> deletionHooks)
+public sealed class DeviceStore(HomeserverDbContext db, IEnumerable<IDeviceDeletionHook> deletionHooks, Auth.AccessTokenCache tokenCache)
 {
     public Task<List<DeviceRow>> ListAsync(string userId, CancellationToken ct = default) =>
         db.Devices.TagWith("DeviceStore.List").AsNoTracking().Where(d => d.UserId == userId).OrderBy(d => d.DeviceId).ToListAsync(ct);
@@ -40,6 +40,7 @@ public sealed class DeviceStore(HomeserverDbContext db, IEnumerable<IDeviceDelet
         {
             foreach (var hook in deletionHooks) await hook.OnDevicesDeletingAsync(userId, deviceIds, ct);
             await db.AccessTokens.TagWith("DeviceStore.Delete tokens").Where(t => t.UserId == userId && deviceIds.Contains(t.DeviceId)).ExecuteDeleteAsync(ct);
+            AfterCommit.Invalidate(db, tokenCache.Invalidate);
             await db.RefreshTokens.TagWith("DeviceStore.Delete refresh").Where(t => t.UserId == userId && deviceIds.Contains(t.DeviceId)).ExecuteDeleteAsync(ct);
             await db.Devices.TagWith("DeviceStore.Delete devices").Where(d => d.UserId == userId && deviceIds.Contains(d.DeviceId)).ExecuteDeleteAsync(ct);
         }, ct);
@@ -74,9 +75,11 @@ public sealed class DeviceStore(HomeserverDbContext db, IEnumerable<IDeviceDelet
     public async Task DeleteRefreshChainAsync(long refreshTokenId, CancellationToken ct = default)
     {
         await db.AccessTokens.TagWith("DeviceStore.DeleteRefreshChain access").Where(t => t.RefreshTokenId == refreshTokenId).ExecuteDeleteAsync(ct);
+        AfterCommit.Invalidate(db, tokenCache.Invalidate);
         await db.RefreshTokens.TagWith("DeviceStore.DeleteRefreshChain refresh").Where(t => t.Id == refreshTokenId).ExecuteDeleteAsync(ct);
     }
 
+    /// <summary>Expired tokens are refused whether cached or not, so deleting them needs no cache invalidation.</summary>
     public Task<int> DeleteExpiredAccessTokensAsync(long expiredBefore, CancellationToken ct = default) =>
         db.AccessTokens.TagWith("DeviceStore.DeleteExpiredAccessTokens").Where(t => t.ExpiresTs != null && t.ExpiresTs < expiredBefore).ExecuteDeleteAsync(ct);
 

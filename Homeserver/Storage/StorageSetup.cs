@@ -12,12 +12,12 @@ public static class StorageSetup
         var database = config.Database;
         if (database.Type == DatabaseConfig.Postgres)
         {
-            services.AddDbContext<HomeserverDbContext, PostgresHomeserverDbContext>(o => o.UseNpgsql(database.ConnectionString));
+            services.AddDbContext<HomeserverDbContext, PostgresHomeserverDbContext>(o => o.UseNpgsql(database.ConnectionString).AddInterceptors(new AfterCommit()));
         }
         else
         {
             var connectionString = SqliteConnectionString(database.SqlitePath!);
-            services.AddDbContext<HomeserverDbContext, SqliteHomeserverDbContext>(o => o.UseSqlite(connectionString));
+            services.AddDbContext<HomeserverDbContext, SqliteHomeserverDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new AfterCommit(), new SqliteBusyTimeout()));
         }
         services.AddSingleton<StateGroupCache>();
         services.AddScoped<AccountStore>();

@@ -8,4 +8,5 @@ Console.WriteLine($"# Messenger load test: {scenario} on {(postgres is null ? "S
 if (scenario is "send" or "all") await SendScenario.RunAsync(server);
 if (scenario is "fanout" or "all") await FanoutScenario.RunAsync(server);
 if (scenario is "initial-sync" or "all") await InitialSyncScenario.RunAsync(server);
+if (scenario is "probe") await ProbeScenario.RunAsync(server);
 if (scenario is "federation" or "all") await FederationScenario.RunAsync(server);

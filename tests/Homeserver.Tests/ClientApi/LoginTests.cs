@@ -84,6 +84,8 @@ public abstract class LoginTests(ServerFixture server)
     {
         var account = await Http.RegisterAsync();
         var second = await Http.LoginAsync(account.UserId, account.Password);
+        // Both tokens were just accepted (the server may remember them); revoking them must still take effect at once.
+        (await Http.GetMatrixAsync(V3 + "/account/whoami", account.AccessToken)).AssertOk();
 
         (await Http.PostMatrixAsync(V3 + "/logout/all", new { }, second.AccessToken)).AssertOk();
 
@@ -151,6 +153,7 @@ public abstract class LoginTests(ServerFixture server)
     {
         var account = await Http.RegisterAsync();
         var other = await Http.LoginAsync(account.UserId, account.Password);
+        (await Http.GetMatrixAsync(V3 + "/account/whoami", other.AccessToken)).AssertOk();
 
         var challenge = await Http.PostMatrixAsync(V3 + "/account/password", new { new_password = "new password 1" }, account.AccessToken);
         Assert.Equal(401, (int)challenge.Status);
