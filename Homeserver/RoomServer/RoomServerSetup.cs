@@ -17,6 +17,8 @@ public static class RoomServerSetup
         services.AddSingleton<EventCache>();
         services.AddSingleton<EventNotifier>();
         services.AddSingleton<StreamPositions>();
+        services.AddSingleton<StreamChanges>();
+        services.AddSingleton<SyncMemo>();
         services.AddSingleton<DatabaseWriteGate>();
         services.AddSingleton(sp => new RoomServerContext(
             sp.GetRequiredService<HomeserverConfig>().ServerName, sp.GetRequiredService<ServerSigningKey>(),

@@ -13,6 +13,7 @@ public sealed class StreamPositions
     private readonly SortedSet<long> inFlight = [];
     private long lastAllocated;
     private long current;
+    private long startedAt = long.MaxValue;
 
     /// <summary>The position up to which the stream is complete.</summary>
     public long Current
@@ -20,6 +21,18 @@ public sealed class StreamPositions
         get
         {
             lock (gate) return current;
+        }
+    }
+
+    /// <summary>
+    /// Where this process's stream starts (after <see cref="SkipAheadAfterRestart"/>): every position at or below it
+    /// was written by an earlier run, every later one by this process. Until then, <see cref="long.MaxValue"/>.
+    /// </summary>
+    public long StartedAt
+    {
+        get
+        {
+            lock (gate) return startedAt;
         }
     }
 
@@ -45,6 +58,7 @@ public sealed class StreamPositions
         {
             lastAllocated += gap;
             if (inFlight.Count == 0) current = lastAllocated;
+            startedAt = Math.Min(startedAt, lastAllocated);
         }
     }
 

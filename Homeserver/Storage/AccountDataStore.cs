@@ -9,7 +9,7 @@ namespace Messenger.Homeserver.Storage;
 /// Users' account data, global and per room. Every change takes an event stream position and wakes the user's sync,
 /// so a client following <c>next_batch</c> gets each changed type once, in the window it changed in.
 /// </summary>
-public sealed class AccountDataStore(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, EventNotifier notifier)
+public sealed class AccountDataStore(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, EventNotifier notifier, StreamChanges changes)
 {
     /// <summary>The room id of global account data in the table (room ids are never empty).</summary>
     public const string Global = "";
@@ -43,6 +43,7 @@ public sealed class AccountDataStore(HomeserverDbContext db, StreamPositions pos
                         .FirstOrDefaultAsync(a => a.UserId == userId && a.RoomId == roomId && a.Type == type, ct);
                     var content = change(row is null ? null : JsonNode.Parse(row.Content) as JsonObject).ToJsonString();
                     position = positions.Allocate();
+                    changes.AccountData.Changed(userId, position.Value);
                     if (row is null) db.AccountData.Add(new AccountDataRow { UserId = userId, RoomId = roomId, Type = type, Content = content, Position = position.Value });
                     else
                     {

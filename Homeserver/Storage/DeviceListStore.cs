@@ -8,9 +8,14 @@ namespace Messenger.Homeserver.Storage;
 /// Device list changes of local users on the event stream positions, and the membership reads that decide who must
 /// hear of them ("Tracking the device list for a user"): users who share a room now, or started or stopped sharing one.
 /// </summary>
-public sealed class DeviceListStore(HomeserverDbContext db)
+public sealed class DeviceListStore(HomeserverDbContext db, RoomServer.StreamChanges changes)
 {
-    public void AddChange(long position, string userId) => db.DeviceListChanges.Add(new DeviceListChangeRow { Position = position, UserId = userId });
+    /// <summary>Stages a change of <paramref name="userId"/>'s devices at <paramref name="position"/> (not yet finished).</summary>
+    public void AddChange(long position, string userId)
+    {
+        changes.DeviceLists.Changed(RoomServer.StreamChanges.AnyUser, position);
+        db.DeviceListChanges.Add(new DeviceListChangeRow { Position = position, UserId = userId });
+    }
 
     public Task SaveAsync(CancellationToken ct = default) => db.SaveChangesAsync(ct);
 

@@ -48,6 +48,7 @@ public sealed partial class EventPersister
                 if (stored.ContainsKey(outlier.EventId)) continue;
                 var position = positions.Allocate();
                 allocated.Add(position);
+                NoteChange(roomId, outlier, position);
                 db.Events.Add(await NewRowAsync(roomId, outlier, -position, EventKind.Outlier, 0, 0, null, ct));
                 AddEdges(outlier, prevEdges: false, authEdges: true);
             }
@@ -57,6 +58,7 @@ public sealed partial class EventPersister
             {
                 var position = positions.Allocate();
                 allocated.Add(position);
+                NoteChange(roomId, e.Pdu, position);
                 var ordering = e.Kind == EventKind.Timeline ? position : -position;
                 if (e.Kind == EventKind.Timeline) orderings.Add(position);
                 var row = await NewRowAsync(roomId, e.Pdu, ordering, e.Kind, e.StateGroupBefore, e.StateGroupAfter, e.ReplacesState, ct);
@@ -76,6 +78,16 @@ public sealed partial class EventPersister
                 if (e.RedactionTarget is { } target) await ApplyRedactionAsync(roomId, target, e.Pdu.EventId, ct);
             }
 
+            // A state resolution may change a user's membership without a member event of theirs in the batch (a state
+            // reset): their memberships count as changed at this batch's last position, taken now if it has none.
+            if (allocated.Count == 0) allocated.Add(positions.Allocate());
+            if (!ReferenceEquals(before.State, after.State))
+            foreach (var key in after.State.Where(kv => !before.State.TryGetValue(kv.Key, out var old) || old != kv.Value).Select(kv => kv.Key)
+                .Concat(before.State.Keys.Where(k => !after.State.ContainsKey(k))).Where(k => k.Type == EventTypes.Member))
+            {
+                changes.Memberships.Changed(key.Key, allocated[^1]);
+                changes.RoomMembers.Changed(roomId, allocated[^1]);
+            }
             await ApplyCurrentStateDeltaAsync(roomId, before.State, after.State, batch, ct);
             var gone = before.Extremities.Except(after.Extremities).ToList();
             if (gone.Count > 0)

@@ -12,7 +12,8 @@ namespace Messenger.Homeserver.Storage;
 /// position), the current state and memberships, the new forward extremities and client transaction ids.
 /// Either everything is stored or nothing.
 /// </summary>
-public sealed partial class EventPersister(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, StateGroupCache stateGroups, TimeProvider time)
+public sealed partial class EventPersister(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, StateGroupCache stateGroups, TimeProvider time,
+    StreamChanges changes)
 {
     /// <summary>State group chains longer than this get a full snapshot, bounding the rows a state read touches.</summary>
     private const int MaxChainLength = 50;
@@ -42,6 +43,7 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
                 var position = positions.Allocate();
                 allocated.Add(position);
                 orderings.Add(position);
+                NoteChange(before.RoomId, pdu, position);
                 var groupBefore = group;
                 string? replaces = null;
                 if (pdu.StateTuple is { } key)
@@ -97,6 +99,15 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
         {
             foreach (var position in allocated) positions.Finish(position);
         }
+    }
+
+    /// <summary>Tells the sync change caches about an event before its position can finish (see <see cref="StreamChangeCache"/>).</summary>
+    private void NoteChange(string roomId, Pdu pdu, long position)
+    {
+        changes.Events.Changed(roomId, position);
+        if (pdu.Type != EventTypes.Member || pdu.StateKey is not { } target) return;
+        changes.RoomMembers.Changed(roomId, position);
+        changes.Memberships.Changed(target, position);
     }
 
     private async Task<EventRow> NewRowAsync(string roomId, Pdu pdu, long streamOrdering, EventKind kind, long groupBefore, long groupAfter, string? replaces, CancellationToken ct)

@@ -8,7 +8,7 @@ namespace Messenger.Homeserver.Storage;
 /// is re-invited, or knocks"). A row names the membership event that was forgotten, so a newer membership is
 /// visible again without anyone having to clear the row.
 /// </summary>
-public sealed class ForgottenRoomStore(HomeserverDbContext db)
+public sealed class ForgottenRoomStore(HomeserverDbContext db, ClientApi.Sync.SyncMemo memo)
 {
     /// <summary>Records that <paramref name="userId"/> forgot the room at the membership event <paramref name="membershipEventId"/>.</summary>
     public async Task ForgetAsync(string userId, string roomId, string membershipEventId, long streamOrdering, CancellationToken ct = default)
@@ -25,7 +25,9 @@ public sealed class ForgottenRoomStore(HomeserverDbContext db)
         }
         try
         {
+            AfterCommit.Invalidate(db, () => memo.ForgetForgotten(userId));
             await db.SaveChangesAsync(ct);
+            memo.ForgetForgotten(userId);
         }
         catch (DbUpdateException)
         {

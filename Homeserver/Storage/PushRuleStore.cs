@@ -9,7 +9,7 @@ namespace Messenger.Homeserver.Storage;
 /// event stream position, recorded as the user's push rules version, and wakes the user's sync: clients then get the
 /// <c>m.push_rules</c> account data event ("Push Rules: Events").
 /// </summary>
-public sealed class PushRuleStore(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, EventNotifier notifier)
+public sealed class PushRuleStore(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, EventNotifier notifier, StreamChanges changes)
 {
     /// <summary>The rows of one user.</summary>
     public Task<List<PushRuleRow>> RowsAsync(string userId, CancellationToken ct) =>
@@ -47,6 +47,7 @@ public sealed class PushRuleStore(HomeserverDbContext db, StreamPositions positi
                 var rows = await db.PushRules.TagWith("PushRuleStore.Change").Where(r => r.UserId == userId).ToListAsync(ct);
                 change(new PushRuleEdit(db, rows));
                 position = positions.Allocate();
+                changes.PushRules.Changed(userId, position.Value);
                 var version = await db.PushRulesVersions.FirstOrDefaultAsync(v => v.UserId == userId, ct);
                 if (version is null) db.PushRulesVersions.Add(new PushRulesVersionRow { UserId = userId, Position = position.Value });
                 else version.Position = position.Value;

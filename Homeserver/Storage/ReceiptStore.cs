@@ -8,7 +8,7 @@ namespace Messenger.Homeserver.Storage;
 /// Read receipts of rooms. A receipt that moves takes an event stream position and wakes the room's syncs; one that
 /// would move back (its event is older than the stored one's) changes nothing, as "up to" markers only go forward.
 /// </summary>
-public sealed class ReceiptStore(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, EventNotifier notifier)
+public sealed class ReceiptStore(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, EventNotifier notifier, StreamChanges changes)
 {
     /// <summary>Stores <paramref name="receipt"/> (its <c>Position</c> is assigned here); false when it would not move forward.</summary>
     public async Task<bool> SetAsync(ReceiptRow receipt, CancellationToken ct)
@@ -24,6 +24,7 @@ public sealed class ReceiptStore(HomeserverDbContext db, StreamPositions positio
                         && r.ReceiptType == receipt.ReceiptType && r.UserId == receipt.UserId && r.ThreadId == receipt.ThreadId, ct);
                     if (row is not null && row.EventStreamOrdering >= receipt.EventStreamOrdering) return;
                     position = positions.Allocate();
+                    changes.Receipts.Changed(receipt.RoomId, position.Value);
                     receipt.Position = position.Value;
                     if (row is null) db.Receipts.Add(receipt);
                     else

@@ -4,14 +4,22 @@ using Microsoft.EntityFrameworkCore;
 namespace Messenger.Homeserver.Storage;
 
 /// <summary>Send-to-device messages waiting for local devices, and the transaction ids of sends ("Send-to-Device messaging").</summary>
-public sealed class ToDeviceStore(HomeserverDbContext db)
+public sealed class ToDeviceStore(HomeserverDbContext db, RoomServer.StreamChanges changes)
 {
     public Task<bool> TxnExistsAsync(string userId, string deviceId, string txnId, CancellationToken ct = default) =>
         db.ToDeviceTxns.TagWith("ToDeviceStore.TxnExists").AnyAsync(t => t.UserId == userId && t.DeviceId == deviceId && t.TxnId == txnId, ct);
 
     public void AddTxn(ToDeviceTxnRow row) => db.ToDeviceTxns.Add(row);
 
-    public void AddMessages(IEnumerable<ToDeviceMessageRow> rows) => db.ToDeviceMessages.AddRange(rows);
+    /// <summary>Stages messages whose positions are allocated and not yet finished.</summary>
+    public void AddMessages(IEnumerable<ToDeviceMessageRow> rows)
+    {
+        foreach (var row in rows)
+        {
+            changes.ToDevice.Changed(RoomServer.StreamChanges.DeviceKey(row.UserId, row.DeviceId), row.Position);
+            db.ToDeviceMessages.Add(row);
+        }
+    }
 
     /// <summary>The existing devices of the given users, as (user, device).</summary>
     public async Task<List<(string UserId, string DeviceId)>> DevicesOfAsync(IReadOnlyCollection<string> userIds, CancellationToken ct = default) =>

@@ -18,7 +18,7 @@ namespace Messenger.Homeserver.ClientApi.Sync;
 /// the request waits (up to <c>timeout</c>) until something the user watches changes.
 /// </summary>
 public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, ClientEventFormatter formatter, SyncExtras extras, SyncSocial social,
-    RoomServerContext context, OutOfBandSync outOfBand)
+    RoomServerContext context, OutOfBandSync outOfBand, SyncMemo memo, StreamChanges changes)
 {
     public async Task<JsonObject> SyncAsync(Requester requester, SyncRequest request, CancellationToken ct)
     {
@@ -33,7 +33,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
             if (since is null || request.FullState || HasContent(response) || remaining <= TimeSpan.Zero || ct.IsCancellationRequested)
                 return response;
 
-            var watched = (await rooms.RoomsWithMembershipAsync(requester.UserId, Membership.Join, ct)).Append(requester.UserId);
+            var watched = (await MembershipsAsync(requester.UserId, ct)).Where(m => m.Membership == Membership.Join).Select(m => m.RoomId).Append(requester.UserId);
             using var waiter = context.Notifier.Watch(watched);
             // Something may have been committed between building and watching: look again before sleeping.
             if (context.Positions.Current == upTo && !await waiter.WaitAsync(remaining, ct))
@@ -48,14 +48,15 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         var invite = new JsonObject();
         var knock = new JsonObject();
         var leave = new JsonObject();
-        var memberships = await rooms.MembershipsOfAsync(requester.UserId, ct);
+        var memberships = await MembershipsAsync(requester.UserId, ct);
+        var allJoined = memberships.Where(m => m.Membership == Membership.Join).Select(m => m.RoomId).ToList();
 
         // Where the user's membership changed inside the window, and what it became.
-        var changed = since is { } s
+        var changed = since is { } s && changes.Memberships.MayHaveChanged(requester.UserId, s)
             ? (await rooms.MembershipChangesAsync(requester.UserId, s, upTo, ct)).GroupBy(e => e.RoomId).ToDictionary(g => g.Key, g => g.Last())
             : [];
 
-        var forgotten = await extras.ForgottenMembershipEventsAsync(requester.UserId, ct);
+        var forgotten = await memo.ForgottenAsync(requester.UserId, () => extras.ForgottenMembershipEventsAsync(requester.UserId, ct));
         memberships = memberships.Where(m => request.Filter.AllowsRoom(m.RoomId) && !forgotten.Contains(m.EventId)).ToList();
         // Invites, knocks and their leaves in rooms this server is not in; where newer, they stand for the room's state.
         var heldOutOfBand = (await outOfBand.InEffectAsync(requester.UserId, memberships, upTo, ct))
@@ -64,7 +65,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         var joinedRooms = memberships.Where(m => m.Membership == Membership.Join).Select(m => m.RoomId).ToList();
         var around = await social.ReadAsync(requester.UserId, joinedRooms, request.FullState ? null : since, upTo, request.Filter, ct);
         var active = since is { } from && !request.FullState
-            ? (await rooms.RoomsWithEventsAsync(joinedRooms, from, upTo, ct)).Concat(around.Rooms.Keys).ToHashSet()
+            ? (await RoomsWithEventsAsync(joinedRooms, from, upTo, ct)).Concat(around.Rooms.Keys).ToHashSet()
             : joinedRooms.ToHashSet();
 
         var slices = new List<RoomSlice>();
@@ -79,7 +80,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         var summarised = slices.Where(r => r.Initial || r.Timeline.Any(e => e.Type == EventTypes.Member) || r.StateIds.Count > 0)
             .Select(r => r.RoomId).ToList();
         var members = await rooms.MemberListsAsync(summarised, ct);
-        var unread = await extras.UnreadCountsAsync(requester.UserId, slices.Select(r => r.RoomId).ToList(), upTo, ct);
+        var unread = slices.Count == 0 ? [] : await extras.UnreadCountsAsync(requester.UserId, slices.Select(r => r.RoomId).ToList(), upTo, ct);
         var threaded = request.Filter.Timeline.UnreadThreadNotifications;
         foreach (var slice in slices)
         {
@@ -115,7 +116,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
 
         await outOfBand.AddAsync(requester, heldOutOfBand, since, request.Filter.IncludeLeave, invite, knock, leave, ct);
 
-        var keys = await extras.KeysAsync(requester, sinceToken, upTo, ct);
+        var keys = await extras.KeysAsync(requester, sinceToken, upTo, allJoined, ct);
         var accountData = around.AccountData;
         if (await extras.PushRulesEventAsync(requester.UserId, since, upTo, ct) is { } pushRulesEvent) accountData.Insert(0, pushRulesEvent);
         return new JsonObject
@@ -129,6 +130,17 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
             ["device_one_time_keys_count"] = keys.OneTimeKeyCounts,
             ["device_unused_fallback_key_types"] = keys.UnusedFallbackKeyTypes,
         };
+    }
+
+    /// <summary>The user's current memberships, from the memo while no membership of theirs changed.</summary>
+    private Task<List<CurrentStateRow>> MembershipsAsync(string userId, CancellationToken ct) =>
+        memo.MembershipsAsync(userId, () => rooms.MembershipsOfAsync(userId, ct));
+
+    /// <summary>The rooms with events in the window, querying only those the change cache cannot rule out.</summary>
+    private async Task<List<string>> RoomsWithEventsAsync(List<string> joinedRooms, long from, long upTo, CancellationToken ct)
+    {
+        var candidates = changes.Events.MayHaveChanged(joinedRooms, from);
+        return candidates.Count == 0 ? [] : await rooms.RoomsWithEventsAsync(candidates, from, upTo, ct);
     }
 
     /// <summary>A joined room's entry: its rendered timeline and state, and the summary from its member list.</summary>

@@ -14,7 +14,8 @@ namespace Messenger.Homeserver.ClientApi.Sync;
 /// and per room), receipts and typing (a room's <c>ephemeral</c>), presence, and the user's ignored users. Kept out of
 /// <see cref="SyncService"/> so that other sync flavours (sliding sync) read the same.
 /// </summary>
-public sealed class SyncSocial(AccountDataStore accountData, ReceiptStore receipts, TypingTracker typing, PresenceSync presence, IgnoredUsers ignoredUsers)
+public sealed class SyncSocial(AccountDataStore accountData, ReceiptStore receipts, TypingTracker typing, PresenceSync presence, IgnoredUsers ignoredUsers,
+    SyncMemo memo)
 {
     /// <summary>
     /// The window (<paramref name="since"/>, <paramref name="upTo"/>] for a user joined to <paramref name="joinedRooms"/>:
@@ -27,7 +28,9 @@ public sealed class SyncSocial(AccountDataStore accountData, ReceiptStore receip
         RoomSocial Room(string roomId) => rooms.TryGetValue(roomId, out var r) ? r : rooms[roomId] = new RoomSocial([], []);
 
         var global = new JsonArray();
-        foreach (var row in (await accountData.ChangedAsync(userId, since, upTo, ct)).OrderBy(r => r.Position))
+        // The change caches spare the account data and receipt queries when nothing of the user's or their rooms' changed.
+        var changedAccountData = since is { } accountSince && !memo.Changes.AccountData.MayHaveChanged(userId, accountSince) ? [] : await accountData.ChangedAsync(userId, since, upTo, ct);
+        foreach (var row in changedAccountData.OrderBy(r => r.Position))
         {
             var json = new JsonObject { ["type"] = row.Type, ["content"] = JsonNode.Parse(row.Content) };
             if (row.RoomId == AccountDataStore.Global)
@@ -39,7 +42,9 @@ public sealed class SyncSocial(AccountDataStore accountData, ReceiptStore receip
 
         if (filter.Ephemeral.Allows("m.receipt", userId, null))
         {
-            foreach (var byRoom in (await receipts.ChangedAsync(joinedRooms, since, upTo, ct)).GroupBy(r => r.RoomId))
+            var receiptRooms = since is { } receiptsSince ? memo.Changes.Receipts.MayHaveChanged(joinedRooms, receiptsSince) : [.. joinedRooms];
+            var changedReceipts = receiptRooms.Count == 0 ? [] : await receipts.ChangedAsync(receiptRooms, since, upTo, ct);
+            foreach (var byRoom in changedReceipts.GroupBy(r => r.RoomId))
             {
                 // "Servers MUST NOT send the m.read.private receipt to any other user than the one which originally sent it."
                 var visible = byRoom.Where(r => r.ReceiptType != ReceiptService.ReadPrivate || r.UserId == userId).ToList();
@@ -58,7 +63,7 @@ public sealed class SyncSocial(AccountDataStore accountData, ReceiptStore receip
             }
         }
         var presenceEvents = filter.Presence.Allows("m.presence", userId, null) ? await presence.EventsAsync(userId, joinedRooms, since, upTo, ct) : [];
-        return new SocialWindow(global, rooms, presenceEvents, await ignoredUsers.OfAsync(userId, ct));
+        return new SocialWindow(global, rooms, presenceEvents, await memo.IgnoredAsync(userId, () => ignoredUsers.OfAsync(userId, ct)));
     }
 
     /// <summary>Marks the user as syncing while a sync request runs (presence: online unless <c>set_presence</c> says otherwise).</summary>
