@@ -16,6 +16,24 @@ public static class QueryEndpoints
     public static void MapQueryEndpoints(this RouteGroupBuilder federation)
     {
         federation.MapGet("/v1/query/profile", QueryProfileAsync);
+        federation.MapGet("/v1/query/directory", QueryDirectoryAsync);
+    }
+
+    /// <summary>
+    /// GET /_matrix/federation/v1/query/directory?room_alias=: <c>{room_id, servers}</c> for one of our aliases. Only the
+    /// alias's own server is to be asked, so another server's alias, like an unknown one, is 404 <c>M_NOT_FOUND</c>.
+    /// </summary>
+    private static async Task<IResult> QueryDirectoryAsync(FederationRequest request, HttpContext context, IRoomAliasDirectory aliases, FederationOptions options)
+    {
+        var alias = context.Request.Query["room_alias"].FirstOrDefault() ?? throw FederationError.MissingParam("room_alias");
+        if (!RoomAlias.TryParse(alias, out var parsed)) throw FederationError.InvalidParam("room_alias is not a valid room alias");
+        if (parsed.ServerName.Value != options.ServerName) throw FederationError.NotFound("Room alias not found");
+        var found = await aliases.ResolveAsync(alias, context.RequestAborted) ?? throw FederationError.NotFound("Room alias not found");
+        return Results.Json(new JsonObject
+        {
+            ["room_id"] = found.RoomId,
+            ["servers"] = new JsonArray([.. found.Servers.Select(s => (JsonNode?)s)]),
+        });
     }
 
     /// <summary>

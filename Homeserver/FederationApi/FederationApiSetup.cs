@@ -23,6 +23,8 @@ public static class FederationApiSetup
         services.AddFederationTransport(Options(config));
         services.AddScoped<IServerKeyStore, ServerKeyStore>();
         services.AddScoped<IProfileDirectory, ProfileDirectory>();
+        services.AddScoped<IRoomAliasDirectory, RoomAliasDirectory>();
+        services.AddSingleton<RemoteQueries>();
         services.AddScoped<IUserKeysDirectory, UserKeysDirectory>();
         services.AddSingleton<IRemoteKeyDirectory, FederationKeyDirectory>();
         services.AddScoped<FederationOutboxStore>();

@@ -11,11 +11,13 @@ namespace Messenger.Homeserver.ClientApi.Profile;
 /// "Profiles": reading anyone's profile on this server, and changing one's own field by field. A new display name or
 /// avatar also goes into the user's membership event in every room they are joined to (<see cref="ProfilePropagation"/>).
 /// </summary>
-public sealed class ProfileService(ProfileStore store, AccountStore accounts, ProfilePropagation propagation, UserDirectoryStore directory, HomeserverConfig config)
+public sealed class ProfileService(ProfileStore store, AccountStore accounts, ProfilePropagation propagation, UserDirectoryStore directory, HomeserverConfig config,
+    FederationApi.RemoteQueries remote)
 {
-    /// <summary>GET /profile/{userId}: 404 for a user this server does not have (remote profiles need federation).</summary>
+    /// <summary>GET /profile/{userId}: 404 for a user this server does not have; another server's user is asked of that server (<c>/query/profile</c>, cached briefly).</summary>
     public async Task<JsonObject> ProfileAsync(string userId, CancellationToken ct)
     {
+        if (RemoteUser(userId) is { } user) return await remote.ProfileAsync(user, ct);
         var row = await FindAsync(userId, ct);
         return ProfileFields.ToJson(row);
     }
@@ -24,7 +26,7 @@ public sealed class ProfileService(ProfileStore store, AccountStore accounts, Pr
     public async Task<JsonObject> FieldAsync(string userId, string key, CancellationToken ct)
     {
         ProfileFields.CheckKey(key);
-        var profile = ProfileFields.ToJson(await FindAsync(userId, ct));
+        var profile = RemoteUser(userId) is { } user ? await remote.ProfileAsync(user, ct) : ProfileFields.ToJson(await FindAsync(userId, ct));
         if (!profile.TryGetPropertyValue(key, out var value)) throw MatrixError.NotFound("Profile field not found");
         return new JsonObject { [key] = value?.DeepClone() };
     }
@@ -61,6 +63,10 @@ public sealed class ProfileService(ProfileStore store, AccountStore accounts, Pr
             await propagation.UpdateMemberEventsAsync(userId, after.DisplayName, after.AvatarUrl, ct);
         }
     }
+
+    /// <summary>The user when valid and of another server, else null.</summary>
+    private UserId? RemoteUser(string userId) =>
+        UserId.TryParse(userId, out var id) && id.ServerName.ToString() != config.ServerName ? id : null;
 
     private async Task<Storage.Rows.ProfileRow> FindAsync(string userId, CancellationToken ct)
     {

@@ -14,22 +14,40 @@ namespace Messenger.Homeserver.ClientApi.Rooms;
 /// <summary>
 /// "Room aliases" (<c>/directory/room/{roomAlias}</c>, <c>/rooms/{roomId}/aliases</c>) and the alias lookups other room
 /// APIs need: joining or knocking by alias, <c>room_alias_name</c> of createRoom. This server keeps only its own
-/// aliases; resolving another server's alias needs the federation query (issue #7) and is <c>M_NOT_FOUND</c> until then.
+/// aliases; another server's alias is asked of that server (<c>/query/directory</c>), whose servers list then names
+/// the servers to join through.
 /// </summary>
-public sealed class AliasService(RoomDirectoryStore directory, RoomStore rooms, RoomEventPipeline pipeline, HomeserverConfig config, TimeProvider time)
+public sealed class AliasService(RoomDirectoryStore directory, RoomStore rooms, RoomEventPipeline pipeline, HomeserverConfig config, TimeProvider time,
+    FederationApi.RemoteQueries remote)
 {
-    /// <summary>GET /directory/room/{roomAlias}: the room and the servers in it (ours first), as Synapse answers.</summary>
+    /// <summary>
+    /// GET /directory/room/{roomAlias}: the room and the servers in it (ours first), as Synapse answers; another server's
+    /// alias as that server answers it.
+    /// </summary>
     public async Task<JsonObject> GetAsync(string alias, CancellationToken ct)
     {
         if (!RoomAlias.TryParse(alias, out _)) throw MatrixError.InvalidParam("Room alias invalid");
-        var roomId = await ResolveAsync(alias, ct) ?? throw MatrixError.NotFound($"Room alias {alias} not found.");
+        var (roomId, servers) = await ResolveWithServersAsync(alias, ct) ?? throw MatrixError.NotFound($"Room alias {alias} not found.");
+        return new JsonObject { ["room_id"] = roomId, ["servers"] = new JsonArray([.. servers.Select(s => JsonValue.Create(s))]) };
+    }
+
+    /// <summary>The servers of the room's joined members, ours first.</summary>
+    public async Task<List<string>> ServersOfAsync(string roomId, CancellationToken ct)
+    {
         var servers = new List<string> { config.ServerName };
         foreach (var member in await rooms.MembersAsync(roomId, Membership.Join, ct))
         {
             var server = member[(member.IndexOf(':') + 1)..];
             if (!servers.Contains(server)) servers.Add(server);
         }
-        return new JsonObject { ["room_id"] = roomId, ["servers"] = new JsonArray([.. servers.Select(s => JsonValue.Create(s))]) };
+        return servers;
+    }
+
+    /// <summary>A local or remote alias's room and the servers to reach it through, or null when it names none.</summary>
+    private async Task<(string RoomId, List<string> Servers)?> ResolveWithServersAsync(string alias, CancellationToken ct)
+    {
+        if (!IsLocal(alias)) return await remote.RoomAliasAsync(alias, ct);
+        return await ResolveAsync(alias, ct) is { } roomId ? (roomId, await ServersOfAsync(roomId, ct)) : null;
     }
 
     /// <summary>
@@ -85,11 +103,17 @@ public sealed class AliasService(RoomDirectoryStore directory, RoomStore rooms, 
     /// The room id of a <c>roomIdOrAlias</c> path parameter (join, knock): a room id as given, an alias resolved
     /// (unknown: 404 <c>M_NOT_FOUND</c>); anything else is 400 <c>M_INVALID_PARAM</c>.
     /// </summary>
-    public async Task<string> RoomIdOfAsync(string roomIdOrAlias, CancellationToken ct)
+    public async Task<string> RoomIdOfAsync(string roomIdOrAlias, CancellationToken ct) => (await RoomAndServersOfAsync(roomIdOrAlias, ct)).RoomId;
+
+    /// <summary>
+    /// As <see cref="RoomIdOfAsync"/>, with the servers an alias's answer names (to join or knock through); none for a room id.
+    /// Another server's alias is asked of that server.
+    /// </summary>
+    public async Task<(string RoomId, List<string> Servers)> RoomAndServersOfAsync(string roomIdOrAlias, CancellationToken ct)
     {
-        if (RoomId.TryParse(roomIdOrAlias, out _)) return roomIdOrAlias;
+        if (RoomId.TryParse(roomIdOrAlias, out _)) return (roomIdOrAlias, []);
         if (!RoomAlias.TryParse(roomIdOrAlias, out _)) throw MatrixError.InvalidParam($"'{roomIdOrAlias}' is neither a room id nor a room alias");
-        return await ResolveAsync(roomIdOrAlias, ct) ?? throw MatrixError.NotFound($"Room alias {roomIdOrAlias} not found.");
+        return await ResolveWithServersAsync(roomIdOrAlias, ct) ?? throw MatrixError.NotFound($"Room alias {roomIdOrAlias} not found.");
     }
 
     /// <summary>

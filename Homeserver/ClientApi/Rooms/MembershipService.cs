@@ -26,11 +26,11 @@ public sealed class MembershipService(RoomEventPipeline pipeline, RoomStore room
     /// </summary>
     public async Task<string> JoinAsync(Requester requester, string roomIdOrAlias, string? reason, CancellationToken ct, IReadOnlyList<string>? servers = null)
     {
-        var roomId = await aliases.RoomIdOfAsync(roomIdOrAlias, ct);
+        var (roomId, aliasServers) = await aliases.RoomAndServersOfAsync(roomIdOrAlias, ct);
         var snapshot = await pipeline.SnapshotAsync(roomId, ct);
         if (snapshot is null)
         {
-            var candidates = (servers ?? []).ToList();
+            var candidates = (servers ?? []).Concat(aliasServers).ToList();
             candidates.AddRange(await remote.JoinServersAsync(roomId, requester.UserId, ct));
             var colon = roomId.IndexOf(':');
             if (colon > 0) candidates.Add(roomId[(colon + 1)..]);
@@ -55,11 +55,11 @@ public sealed class MembershipService(RoomEventPipeline pipeline, RoomStore room
     /// </summary>
     public async Task<string> KnockAsync(Requester requester, string roomIdOrAlias, string? reason, CancellationToken ct, IReadOnlyList<string>? servers = null)
     {
-        var roomId = await aliases.RoomIdOfAsync(roomIdOrAlias, ct);
+        var (roomId, aliasServers) = await aliases.RoomAndServersOfAsync(roomIdOrAlias, ct);
         var content = WithReason(await profiles.MembershipContentAsync(requester.UserId, Membership.Knock, ct), reason);
         if (await pipeline.SnapshotAsync(roomId, ct) is null)
         {
-            await remote.KnockAsync(roomId, requester.UserId, content, servers ?? [], ct);
+            await remote.KnockAsync(roomId, requester.UserId, content, [.. servers ?? [], .. aliasServers], ct);
             return roomId;
         }
         await pipeline.SendAsync(roomId, new LocalEvent(requester.UserId, EventTypes.Member, content, StateKey: requester.UserId), ct);
