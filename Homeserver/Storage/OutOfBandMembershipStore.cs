@@ -12,7 +12,7 @@ namespace Messenger.Homeserver.Storage;
 /// protocol: a later join cites it), the row takes an event stream position in the same transaction, and the user's
 /// syncs wake.
 /// </summary>
-public sealed class OutOfBandMembershipStore(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, EventNotifier notifier)
+public sealed class OutOfBandMembershipStore(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, EventNotifier notifier, StreamChanges changes)
 {
     /// <summary>Records <paramref name="membership"/> (its <c>state_key</c> the local user) with the room's stripped state.</summary>
     public async Task SetAsync(Pdu membership, string server, JsonArray strippedState, CancellationToken ct)
@@ -57,6 +57,7 @@ public sealed class OutOfBandMembershipStore(HomeserverDbContext db, StreamPosit
                     row.StreamOrdering = position;
                     await db.SaveChangesAsync(ct);
                 }, ct);
+                changes.Memberships.Changed(userId, position);
             }
             finally
             {
