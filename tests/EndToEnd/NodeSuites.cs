@@ -65,9 +65,13 @@ internal static class NodeSuites
         return output;
     }
 
-    /// <summary>Runs one suite file with <c>node --test</c>; returns node's exit code and output.</summary>
+    /// <summary>
+    /// Runs one suite file with <c>node --test</c>; returns node's exit code and output. <paramref name="environment"/>
+    /// adds variables for the suite (e.g. the python that runs a matrix-nio peer).
+    /// </summary>
     public static Task<(int ExitCode, string Output)> RunAsync(
-        string node, string suite, Uri homeserver, CancellationToken cancellationToken)
+        string node, string suite, Uri homeserver, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(node) { WorkingDirectory = Directory };
         info.ArgumentList.Add("--test");
@@ -78,6 +82,11 @@ internal static class NodeSuites
         info.ArgumentList.Add(suite);
         info.Environment["MESSENGER_BASE_URL"] = homeserver.ToString().TrimEnd('/');
         info.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         return CapturedProcess.RunAsync(info, SuiteTimeout, cancellationToken);
     }
 }

@@ -5,8 +5,13 @@ import { randomBytes } from "node:crypto";
 import { ClientEvent, createClient, SyncState } from "matrix-js-sdk";
 import { logger } from "matrix-js-sdk/lib/logger.js";
 
-// The SDK logs every request at debug level; test output should show only what failed.
+// The SDK logs every request at debug level; test output should show only what failed. Its child loggers (per
+// client, per room encryptor) set their own level at debug but take the root's method factory: silence below warn there.
 logger.setLevel("warn");
+const loudFactory = logger.methodFactory;
+logger.methodFactory = (method, level, name) =>
+  ["trace", "debug", "info", "log"].includes(method) ? () => {} : loudFactory(method, level, name);
+logger.rebuild();
 
 /** Base URL of the homeserver under test; the dotnet fixture starts it and sets this. */
 export const baseUrl = process.env.MESSENGER_BASE_URL;
@@ -98,9 +103,10 @@ export const deliveryTimeoutMs = 15_000;
  * A client that runs the SDK's own sync loop (`startClient`), as an app does, resolved once the
  * first sync is PREPARED. `client.requestLog` keeps the latest requests with their status, and the
  * body of each failed one, so that a test that times out can say what the server answered.
+ * `beforeStart(client)` runs before the sync loop starts (e.g. `initRustCrypto`, which must precede it).
  * Stop it with `client.stopClient()`.
  */
-export async function syncingClient(credentials, { clientOptions = {}, startOptions = {} } = {}) {
+export async function syncingClient(credentials, { clientOptions = {}, startOptions = {}, beforeStart } = {}) {
   const requestLog = [];
   const client = createClient({
     baseUrl,
@@ -117,10 +123,12 @@ export async function syncingClient(credentials, { clientOptions = {}, startOpti
     () => client.getSyncState() === SyncState.Prepared || client.getSyncState() === SyncState.Syncing,
     `the first sync of ${credentials.user_id} (sync state ${client.getSyncState()})`,
   );
-  await client.startClient(startOptions);
   try {
+    await beforeStart?.(client);
+    await client.startClient(startOptions);
     await prepared;
   } catch (error) {
+    prepared.catch(() => {});
     client.stopClient();
     throw error;
   }

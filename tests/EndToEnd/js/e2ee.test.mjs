@@ -1,0 +1,241 @@
+// End-to-end encryption with matrix-js-sdk's Rust crypto (matrix-sdk-crypto-wasm), as Element Web runs it: device and
+// one-time keys, Olm sessions over to-device messages, Megolm room keys, server-side key backup, cross-signing and
+// interactive verification, each observed through what the SDK decrypts and how it judges devices (Client-Server API:
+// "End-to-End Encryption", "Send-to-Device messaging", "Cross-signing", "Server-side key backups",
+// "Key verification framework", "Secrets").
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ClientEvent, RoomEvent } from "matrix-js-sdk";
+import { CryptoEvent, VerificationPhase, VerificationRequestEvent, VerifierEvent } from "matrix-js-sdk/lib/crypto-api/index.js";
+import { anonymousClient, registerWithDummyFlow, uniqueUsername, waitUntil } from "./matrix.mjs";
+import { createEncryptedRoom, decryptedEvent, encryptingClient, eventually, megolm, undecryptableEvent } from "./crypto.mjs";
+
+const password = "correct horse battery staple";
+
+async function registeredUser(t, name) {
+  const credentials = await registerWithDummyFlow(uniqueUsername(name), password);
+  return { credentials, userId: credentials.user_id, client: await encryptingClient(t, credentials) };
+}
+
+/** Logs `userId` in again with a password: a new device with keys of its own. */
+async function newDevice(t, userId) {
+  const credentials = await anonymousClient().loginRequest({
+    type: "m.login.password",
+    identifier: { type: "m.id.user", user: userId },
+    password,
+  });
+  return { credentials, userId, deviceId: credentials.device_id, client: await encryptingClient(t, credentials) };
+}
+
+/**
+ * User-Interactive Authentication with the account password, as Element asks for it when cross-signing is set up:
+ * the first request without `auth` gets 401 with a session, the second completes m.login.password in it.
+ */
+function passwordAuth(userId) {
+  return async (makeRequest) => {
+    let session;
+    try {
+      await makeRequest(null);
+      return;
+    } catch (error) {
+      if (error.httpStatus !== 401 || !error.data?.session) throw error;
+      session = error.data.session;
+    }
+    await makeRequest({ type: "m.login.password", identifier: { type: "m.id.user", user: userId }, password, session });
+  };
+}
+
+/** Alice creates an encrypted room and invites Bob, who joins; resolves once Alice's client sees him joined. */
+async function encryptedRoomWith(alice, bob) {
+  const roomId = await createEncryptedRoom(alice.client, [bob.userId]);
+  await waitUntil(bob.client, [ClientEvent.Room, RoomEvent.MyMembership], () => bob.client.getRoom(roomId)?.getMyMembership() === "invite", "Bob's invite");
+  await bob.client.joinRoom(roomId);
+  await waitUntil(alice.client, [ClientEvent.Sync, RoomEvent.Timeline],
+    () => alice.client.getRoom(roomId)?.getMember(bob.userId)?.membership === "join", "Alice's sync to show Bob's join");
+  assert.equal(await alice.client.getCrypto().isEncryptionEnabledInRoom(roomId), true, "the room is encrypted for Alice");
+  return roomId;
+}
+
+/** Bob's first device bootstraps cross-signing (UIA with his password) and a key backup signed by it. */
+async function crossSigningAndBackup(bob) {
+  const crypto = bob.client.getCrypto();
+  await crypto.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(bob.userId) });
+  await crypto.resetKeyBackup();
+  // The SDK creates the version on the server, then starts backing up to it after its next check.
+  return eventually(() => crypto.getActiveSessionBackupVersion(), "Bob's first device to back up to its new backup version");
+}
+
+test("Alice's Megolm message is decrypted by Bob, and Bob's reply by Alice", { timeout: 120_000 }, async (t) => {
+  const alice = await registeredUser(t, "alice");
+  const bob = await registeredUser(t, "bob");
+  const roomId = await encryptedRoomWith(alice, bob);
+
+  const { event_id: hello } = await alice.client.sendTextMessage(roomId, "Hello Bob, this is secret");
+  const seenByBob = await decryptedEvent(bob.client, roomId, hello, "Bob to decrypt Alice's message");
+  assert.equal(seenByBob.getWireType(), "m.room.encrypted", "the server carried ciphertext");
+  assert.equal(seenByBob.getWireContent().algorithm, megolm);
+  assert.equal(seenByBob.getType(), "m.room.message");
+  assert.equal(seenByBob.getContent().body, "Hello Bob, this is secret");
+  assert.equal(seenByBob.getSender(), alice.userId);
+
+  const { event_id: reply } = await bob.client.sendTextMessage(roomId, "Hi Alice, secret received");
+  const seenByAlice = await decryptedEvent(alice.client, roomId, reply, "Alice to decrypt Bob's reply");
+  assert.equal(seenByAlice.getContent().body, "Hi Alice, secret received");
+});
+
+test("Bob's second device gets the room key of an earlier message from his server-side key backup", { timeout: 120_000 }, async (t) => {
+  const alice = await registeredUser(t, "alice");
+  const bob = await registeredUser(t, "bob");
+  const bobCrypto = bob.client.getCrypto();
+  await bobCrypto.resetKeyBackup();
+  const version = await eventually(() => bobCrypto.getActiveSessionBackupVersion(), "Bob's first device to back up to a new backup version");
+
+  const roomId = await encryptedRoomWith(alice, bob);
+  const { event_id: earlier } = await alice.client.sendTextMessage(roomId, "Sent before Bob's second device existed");
+  const seenByBob = await decryptedEvent(bob.client, roomId, earlier, "Bob's first device to decrypt the message");
+  assert.equal(seenByBob.getContent().body, "Sent before Bob's second device existed");
+  // The SDK uploads keys to the backup in the background (after a random delay of up to 10 s); wait for this session.
+  const sessionId = seenByBob.getWireContent().session_id;
+  await eventually(async () => {
+    const keys = await bob.client.http.authedRequest("GET", `/room_keys/keys/${encodeURIComponent(roomId)}`, { version });
+    return keys.sessions?.[sessionId];
+  }, "Bob's first device to back up the room key", 20_000);
+
+  const second = await newDevice(t, bob.userId);
+  await undecryptableEvent(second.client, roomId, earlier, "the second device to see the message it has no key for");
+
+  // The backup's private key comes from the first device, as Element would take it from secret storage.
+  const secondCrypto = second.client.getCrypto();
+  await secondCrypto.storeSessionBackupPrivateKey(await bobCrypto.getSessionBackupPrivateKey(), version);
+  const restored = await secondCrypto.restoreKeyBackup();
+  assert.ok(restored.imported >= 1, `keys imported from the backup: ${JSON.stringify(restored)}`);
+  const decrypted = await decryptedEvent(second.client, roomId, earlier, "the second device to decrypt the earlier message");
+  assert.equal(decrypted.getContent().body, "Sent before Bob's second device existed");
+});
+
+test("Cross-signing: Bob bootstraps it with his password, signs his new device, and Alice sees the device signed by Bob", { timeout: 120_000 }, async (t) => {
+  const alice = await registeredUser(t, "alice");
+  const bob = await registeredUser(t, "bob");
+  const roomId = await encryptedRoomWith(alice, bob);
+  const bobCrypto = bob.client.getCrypto();
+
+  await bobCrypto.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(bob.userId) });
+  assert.equal((await bobCrypto.getCrossSigningStatus()).publicKeysOnDevice, true, "Bob's device holds his cross-signing keys");
+  await eventually(async () => (await bobCrypto.getDeviceVerificationStatus(bob.userId, bob.credentials.device_id)).crossSigningVerified,
+    "bootstrapping to sign the device that did it");
+  await eventually(() => alice.client.getCrypto().userHasCrossSigningKeys(bob.userId, true), "Alice to see Bob's cross-signing keys");
+
+  const second = await newDevice(t, bob.userId);
+  const before = await eventually(() => bobCrypto.getDeviceVerificationStatus(bob.userId, second.deviceId), "Bob's first device to learn of his second");
+  assert.equal(before.crossSigningVerified, false, "a new device is not verified before Bob signs it");
+  const aliceCrypto = alice.client.getCrypto();
+  const aliceBefore = await eventually(() => aliceCrypto.getDeviceVerificationStatus(bob.userId, second.deviceId), "Alice to learn of Bob's second device");
+  assert.equal(aliceBefore.signedByOwner, false, "Alice sees the new device unsigned");
+
+  await bobCrypto.crossSignDevice(second.deviceId);
+  await eventually(async () => (await bobCrypto.getDeviceVerificationStatus(bob.userId, second.deviceId))?.crossSigningVerified,
+    "Bob's first device to see its signature on the second");
+  await eventually(async () => (await aliceCrypto.getDeviceVerificationStatus(bob.userId, second.deviceId))?.signedByOwner,
+    "Alice to see Bob's signature on his second device");
+
+  // Bob's signed second device takes part in the room: Alice's next message reaches it too.
+  const { event_id: message } = await alice.client.sendTextMessage(roomId, "For both of Bob's devices");
+  const onSecond = await decryptedEvent(second.client, roomId, message, "Bob's second device to decrypt Alice's message");
+  assert.equal(onSecond.getContent().body, "For both of Bob's devices");
+});
+
+test("Bob verifies his new device with emoji (SAS over to-device); it is cross-signed, gets the backup key as a secret and decrypts his history", { timeout: 120_000 }, async (t) => {
+  const alice = await registeredUser(t, "alice");
+  const bob = await registeredUser(t, "bob");
+  await crossSigningAndBackup(bob);
+  const roomId = await encryptedRoomWith(alice, bob);
+  const { event_id: earlier } = await alice.client.sendTextMessage(roomId, "History for Bob's verified devices");
+  await decryptedEvent(bob.client, roomId, earlier, "Bob's first device to decrypt the message");
+
+  const second = await newDevice(t, bob.userId);
+  await undecryptableEvent(second.client, roomId, earlier, "the new device to see a message it has no key for");
+
+  // The new device asks Bob's other devices to verify it, as Element does after a login.
+  const incoming = new Promise((resolve) => bob.client.once(CryptoEvent.VerificationRequestReceived, resolve));
+  const outgoing = await second.client.getCrypto().requestOwnUserVerification();
+  const received = await incoming;
+  assert.equal(received.otherDeviceId, second.deviceId);
+  await received.accept();
+  await waitUntil(outgoing, [VerificationRequestEvent.Change], () => outgoing.phase === VerificationPhase.Ready, "the request to be ready");
+
+  const verifierOfNew = await outgoing.startVerification("m.sas.v1");
+  await waitUntil(received, [VerificationRequestEvent.Change], () => received.verifier, "the first device's verifier");
+  const verifierOfFirst = received.verifier;
+  const shown = (verifier) => new Promise((resolve) => verifier.once(VerifierEvent.ShowSas, resolve));
+  const [showsOnNew, showsOnFirst] = [shown(verifierOfNew), shown(verifierOfFirst)];
+  const done = Promise.all([verifierOfNew.verify(), verifierOfFirst.verify()]);
+  const [sasOnNew, sasOnFirst] = await Promise.all([showsOnNew, showsOnFirst]);
+  assert.equal(sasOnNew.sas.emoji.length, 7, "seven emoji are shown");
+  assert.deepEqual(sasOnNew.sas.emoji, sasOnFirst.sas.emoji, "both devices show the same emoji");
+  await Promise.all([sasOnNew.confirm(), sasOnFirst.confirm()]);
+  await done;
+
+  // Verifying with a device that holds the cross-signing keys signs the new device and makes it trust Bob's identity.
+  const bobCrypto = bob.client.getCrypto();
+  const secondCrypto = second.client.getCrypto();
+  await eventually(async () => (await bobCrypto.getDeviceVerificationStatus(bob.userId, second.deviceId))?.crossSigningVerified,
+    "the first device to see the new device cross-signed");
+  await eventually(async () => (await secondCrypto.getDeviceVerificationStatus(bob.userId, second.deviceId))?.crossSigningVerified,
+    "the new device to see itself cross-signed by an identity it trusts");
+  await eventually(async () => (await alice.client.getCrypto().getDeviceVerificationStatus(bob.userId, second.deviceId))?.signedByOwner,
+    "Alice to see Bob's new device signed by him");
+
+  // The verified device asks for Bob's secrets (m.secret.request), gets the backup key (m.secret.send) and fetches the
+  // missing room key from the backup.
+  await eventually(() => secondCrypto.getSessionBackupPrivateKey(), "the new device to receive the backup key as a secret", 30_000);
+  const history = await decryptedEvent(second.client, roomId, earlier, "the new device to decrypt the earlier message");
+  assert.equal(history.getContent().body, "History for Bob's verified devices");
+});
+
+test("A deleted device disappears from Alice's view of Bob and gets no room key for her next message", { timeout: 120_000 }, async (t) => {
+  const alice = await registeredUser(t, "alice");
+  const bob = await registeredUser(t, "bob");
+  const roomId = await encryptedRoomWith(alice, bob);
+  const second = await newDevice(t, bob.userId);
+  const aliceCrypto = alice.client.getCrypto();
+  const bobDevices = async () => [...((await aliceCrypto.getUserDeviceInfo([bob.userId])).get(bob.userId)?.keys() ?? [])].sort();
+  await eventually(async () => (await bobDevices()).includes(second.deviceId), "Alice to learn of Bob's second device");
+
+  const { event_id: before } = await alice.client.sendTextMessage(roomId, "Both of Bob's devices can read this");
+  await decryptedEvent(second.client, roomId, before, "the second device to decrypt Alice's first message");
+
+  // Bob removes the device from his first one (UIA with his password), as from Element's session list.
+  await passwordAuth(bob.userId)((auth) => bob.client.deleteDevice(second.deviceId, auth ?? undefined));
+  await eventually(async () => !(await bobDevices()).includes(second.deviceId), "Alice to see the device gone");
+  assert.deepEqual(await bobDevices(), [bob.credentials.device_id]);
+
+  // Alice's client rotates the room key when a recipient device goes away; only Bob's remaining device gets the new one.
+  const { event_id: after } = await alice.client.sendTextMessage(roomId, "Only Bob's remaining device can read this");
+  const onFirst = await decryptedEvent(bob.client, roomId, after, "Bob's remaining device to decrypt Alice's next message");
+  assert.equal(onFirst.getContent().body, "Only Bob's remaining device can read this");
+  const sessionOf = async (eventId) => (await decryptedEvent(bob.client, roomId, eventId, "")).getWireContent().session_id;
+  assert.notEqual(await sessionOf(after), await sessionOf(before), "a new Megolm session after the device was deleted");
+});
+
+test("Bob resets his cross-signing identity: Alice's client notices the new master key", { timeout: 120_000 }, async (t) => {
+  const alice = await registeredUser(t, "alice");
+  const bob = await registeredUser(t, "bob");
+  await encryptedRoomWith(alice, bob);
+  const bobCrypto = bob.client.getCrypto();
+  const aliceCrypto = alice.client.getCrypto();
+
+  await bobCrypto.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(bob.userId) });
+  const firstMaster = await bobCrypto.getCrossSigningKeyId();
+  await eventually(() => aliceCrypto.userHasCrossSigningKeys(bob.userId, true), "Alice to see Bob's cross-signing keys");
+  const pinned = await aliceCrypto.getUserVerificationStatus(bob.userId);
+  assert.equal(pinned.needsUserApproval, false, "the first identity Alice sees is trusted on first use");
+
+  // Replacing a master key needs UIA again (Client-Server API, "Cross-signing": POST /keys/device_signing/upload).
+  await bobCrypto.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(bob.userId) });
+  const secondMaster = await bobCrypto.getCrossSigningKeyId();
+  assert.notEqual(secondMaster, firstMaster, "Bob has a new master key");
+  await eventually(async () => (await aliceCrypto.getUserVerificationStatus(bob.userId)).needsUserApproval,
+    "Alice's client to flag Bob's changed identity");
+  await eventually(async () => (await bobCrypto.getDeviceVerificationStatus(bob.userId, bob.credentials.device_id)).crossSigningVerified,
+    "Bob's device to be signed by his new identity");
+});
