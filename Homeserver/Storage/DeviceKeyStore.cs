@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Storage.Rows;
 using Microsoft.EntityFrameworkCore;
@@ -69,7 +70,8 @@ public sealed class DeviceKeyStore(HomeserverDbContext db, HomeserverConfig conf
     /// Takes the oldest one-time key of each (user, device, algorithm), deleting it in the statement that reads it, so
     /// that no two claims — in this process or another, on either database — can ever get the same key. On PostgreSQL
     /// one statement serves the whole request, and a row another claim has locked is skipped (that claim takes it);
-    /// SQLite runs one writer at a time, one statement per device.
+    /// SQLite runs one writer at a time, and one statement serves the request there too (the request as a JSON array
+    /// read by <c>json_each</c>).
     /// </summary>
     public async Task<List<ClaimedKey>> ClaimOneTimeKeysAsync(IReadOnlyList<(string UserId, string DeviceId, string Algorithm)> wanted, CancellationToken ct = default)
     {
@@ -88,24 +90,56 @@ public sealed class DeviceKeyStore(HomeserverDbContext db, HomeserverConfig conf
                 RETURNING user_id AS "UserId", device_id AS "DeviceId", algorithm AS "Algorithm", key_id AS "KeyId", json AS "Json"
                 """).ToListAsync(ct);
         }
-        var claimed = new List<ClaimedKey>();
-        foreach (var (userId, deviceId, algorithm) in wanted)
-        {
-            claimed.AddRange(await db.Database.SqlQuery<ClaimedKey>(
-                $"""
-                DELETE FROM one_time_keys WHERE id = (SELECT id FROM one_time_keys
-                    WHERE user_id = {userId} AND device_id = {deviceId} AND algorithm = {algorithm} ORDER BY id LIMIT 1)
-                RETURNING user_id AS "UserId", device_id AS "DeviceId", algorithm AS "Algorithm", key_id AS "KeyId", json AS "Json"
-                """).ToListAsync(ct));
-        }
-        return claimed;
+        var requested = JsonSerializer.Serialize(wanted.Select(w => new[] { w.UserId, w.DeviceId, w.Algorithm }));
+        return await db.Database.SqlQuery<ClaimedKey>(
+            $"""
+            DELETE FROM one_time_keys WHERE id IN (
+                SELECT (SELECT k.id FROM one_time_keys AS k
+                        WHERE k.user_id = json_extract(r.value, '$[0]') AND k.device_id = json_extract(r.value, '$[1]')
+                            AND k.algorithm = json_extract(r.value, '$[2]')
+                        ORDER BY k.id LIMIT 1)
+                FROM json_each({requested}) AS r)
+            RETURNING user_id AS "UserId", device_id AS "DeviceId", algorithm AS "Algorithm", key_id AS "KeyId", json AS "Json"
+            """).ToListAsync(ct);
     }
 
-    /// <summary>Marks a fallback key handed out by a claim.</summary>
-    public Task<int> MarkFallbackKeyUsedAsync(string userId, string deviceId, string algorithm, CancellationToken ct = default) =>
-        db.FallbackKeys.TagWith("DeviceKeyStore.MarkFallbackKeyUsed")
-            .Where(k => k.UserId == userId && k.DeviceId == deviceId && k.Algorithm == algorithm && !k.Used)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.Used, true), ct);
+    /// <summary>
+    /// The fallback keys of the requested (user, device, algorithm)s, for the devices a claim found no one-time key for;
+    /// those not handed out before are marked used. Two statements however many devices.
+    /// </summary>
+    public async Task<List<FallbackKeyRow>> TakeFallbackKeysAsync(IReadOnlyList<(string UserId, string DeviceId, string Algorithm)> wanted, CancellationToken ct = default)
+    {
+        if (wanted.Count == 0) return [];
+        var users = wanted.Select(w => w.UserId).Distinct().ToList();
+        var devices = wanted.Select(w => w.DeviceId).Distinct().ToList();
+        var requested = wanted.ToHashSet();
+        var found = (await db.FallbackKeys.TagWith("DeviceKeyStore.TakeFallbackKeys").AsNoTracking()
+                .Where(k => users.Contains(k.UserId) && devices.Contains(k.DeviceId)).ToListAsync(ct))
+            .Where(k => requested.Contains((k.UserId, k.DeviceId, k.Algorithm))).ToList();
+        var unused = found.Where(k => !k.Used).ToList();
+        if (unused.Count == 0) return found;
+        if (config.Database.Type == DatabaseConfig.Postgres)
+        {
+            var u = unused.Select(k => k.UserId).ToArray();
+            var d = unused.Select(k => k.DeviceId).ToArray();
+            var a = unused.Select(k => k.Algorithm).ToArray();
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                UPDATE fallback_keys SET used = {true} FROM unnest({u}, {d}, {a}) AS r(u, d, a)
+                WHERE user_id = r.u AND device_id = r.d AND algorithm = r.a
+                """, ct);
+        }
+        else
+        {
+            var keys = JsonSerializer.Serialize(unused.Select(k => new[] { k.UserId, k.DeviceId, k.Algorithm }));
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                UPDATE fallback_keys SET used = {true} WHERE (user_id, device_id, algorithm) IN (
+                    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each({keys}))
+                """, ct);
+        }
+        return found;
+    }
 
     /// <summary>Removes every key of the given devices (they were deleted): identity, one-time, fallback, and signatures of them.</summary>
     public async Task DeleteDevicesAsync(string userId, IReadOnlyCollection<string> deviceIds, CancellationToken ct = default)

@@ -1,24 +1,54 @@
+using System.Text.Json;
+using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Storage.Rows;
 using Microsoft.EntityFrameworkCore;
 
 namespace Messenger.Homeserver.Storage;
 
 /// <summary>Send-to-device messages waiting for local devices, and the transaction ids of sends ("Send-to-Device messaging").</summary>
-public sealed class ToDeviceStore(HomeserverDbContext db, RoomServer.StreamChanges changes)
+public sealed class ToDeviceStore(HomeserverDbContext db, HomeserverConfig config, RoomServer.StreamChanges changes)
 {
-    public Task<bool> TxnExistsAsync(string userId, string deviceId, string txnId, CancellationToken ct = default) =>
-        db.ToDeviceTxns.TagWith("ToDeviceStore.TxnExists").AnyAsync(t => t.UserId == userId && t.DeviceId == deviceId && t.TxnId == txnId, ct);
+    /// <summary>
+    /// Records a send's transaction id in the current transaction unless it is recorded already: false for a retry,
+    /// which must store nothing. One statement (<c>ON CONFLICT DO NOTHING</c>) checks and records, so two concurrent
+    /// sends with one transaction id cannot both pass (the second waits on the first's key, then finds it).
+    /// </summary>
+    public async Task<bool> TryAddTxnAsync(ToDeviceTxnRow row, CancellationToken ct = default) =>
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO to_device_txns (user_id, device_id, txn_id, created_ts, position)
+            VALUES ({row.UserId}, {row.DeviceId}, {row.TxnId}, {row.CreatedTs}, {row.Position})
+            ON CONFLICT DO NOTHING
+            """, ct) == 1;
 
-    public void AddTxn(ToDeviceTxnRow row) => db.ToDeviceTxns.Add(row);
-
-    /// <summary>Stages messages whose positions are allocated and not yet finished.</summary>
-    public void AddMessages(IEnumerable<ToDeviceMessageRow> rows)
+    /// <summary>
+    /// Inserts one send's copies (one per recipient device, all at <paramref name="position"/>) in a single statement:
+    /// a fan-out to hundreds of devices is one round trip, not one per device nor EF change tracking of every row.
+    /// PostgreSQL takes the columns as arrays (<c>unnest</c>), SQLite as one JSON array (<c>json_each</c>).
+    /// </summary>
+    public Task<int> InsertMessagesAsync(long position, string sender, string type,
+        IReadOnlyList<(string UserId, string DeviceId, string ContentJson)> messages, CancellationToken ct = default)
     {
-        foreach (var row in rows)
+        if (messages.Count == 0) return Task.FromResult(0);
+        foreach (var (userId, deviceId, _) in messages) changes.ToDevice.Changed(RoomServer.StreamChanges.DeviceKey(userId, deviceId), position);
+        if (config.Database.Type == DatabaseConfig.Postgres)
         {
-            changes.ToDevice.Changed(RoomServer.StreamChanges.DeviceKey(row.UserId, row.DeviceId), row.Position);
-            db.ToDeviceMessages.Add(row);
+            var users = messages.Select(m => m.UserId).ToArray();
+            var devices = messages.Select(m => m.DeviceId).ToArray();
+            var contents = messages.Select(m => m.ContentJson).ToArray();
+            return db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO to_device_messages (user_id, device_id, position, sender, type, content_json)
+                SELECT r.u, r.d, {position}, {sender}, {type}, r.c FROM unnest({users}, {devices}, {contents}) AS r(u, d, c)
+                """, ct);
         }
+        var rows = JsonSerializer.Serialize(messages.Select(m => new[] { m.UserId, m.DeviceId, m.ContentJson }));
+        return db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO to_device_messages (user_id, device_id, position, sender, type, content_json)
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), {position}, {sender}, {type}, json_extract(value, '$[2]')
+            FROM json_each({rows})
+            """, ct);
     }
 
     /// <summary>The existing devices of the given users, as (user, device).</summary>
@@ -37,6 +67,4 @@ public sealed class ToDeviceStore(HomeserverDbContext db, RoomServer.StreamChang
     public Task<int> DeleteDeliveredAsync(string userId, string deviceId, long upTo, CancellationToken ct = default) =>
         db.ToDeviceMessages.TagWith("ToDeviceStore.DeleteDelivered")
             .Where(m => m.UserId == userId && m.DeviceId == deviceId && m.Position <= upTo).ExecuteDeleteAsync(ct);
-
-    public Task SaveAsync(CancellationToken ct = default) => db.SaveChangesAsync(ct);
 }

@@ -8,7 +8,7 @@ namespace Messenger.Homeserver.ClientApi.Keys;
 /// <summary>
 /// <c>POST /keys/claim</c> ("One-time and fallback keys"): for each requested device, its oldest one-time key of the
 /// algorithm, handed out exactly once (deleted in the statement that reads it); when none is left, its fallback key,
-/// which stays and is marked used. A device with neither is left out. Users of other servers go through
+/// which stays and is marked used. A request costs the same few statements however many devices it names. A device with neither is left out. Users of other servers go through
 /// <see cref="IRemoteKeyDirectory"/>.
 /// </summary>
 public sealed class KeyClaimService(DeviceKeyStore keys, DatabaseWriteGate writeGate, IRemoteKeyDirectory remote, HomeserverConfig config)
@@ -57,22 +57,15 @@ public sealed class KeyClaimService(DeviceKeyStore keys, DatabaseWriteGate write
         using var writing = await writeGate.EnterAsync(ct);
         await keys.InTransactionAsync(async () =>
         {
-            var oneTime = (await keys.ClaimOneTimeKeysAsync(wanted, ct)).ToDictionary(k => (k.UserId, k.DeviceId));
+            var oneTime = (await keys.ClaimOneTimeKeysAsync(wanted, ct)).ToDictionary(k => (k.UserId, k.DeviceId), k => (k.KeyId, k.Json));
+            var withoutOneTime = wanted.Where(w => !oneTime.ContainsKey((w.UserId, w.DeviceId))).ToList();
+            var fallback = (await keys.TakeFallbackKeysAsync(withoutOneTime, ct)).ToDictionary(k => (k.UserId, k.DeviceId), k => (k.KeyId, k.Json));
             foreach (var (user, device, algorithm) in wanted)
             {
-                (string KeyId, string Json)? key = oneTime.TryGetValue((user, device), out var k) ? (k.KeyId, k.Json) : await FallbackAsync(user, device, algorithm, ct);
-                if (key is not { } found) continue;
+                if (!oneTime.TryGetValue((user, device), out var found) && !fallback.TryGetValue((user, device), out found)) continue;
                 if (claimed[user] is not JsonObject byDevice) claimed[user] = byDevice = [];
                 byDevice[device] = new JsonObject { [$"{algorithm}:{found.KeyId}"] = SignedKeyJson.Parse(found.Json) };
             }
         }, ct);
-    }
-
-    private async Task<(string KeyId, string Json)?> FallbackAsync(string user, string device, string algorithm, CancellationToken ct)
-    {
-        var fallback = await keys.FindFallbackKeyAsync(user, device, algorithm, ct);
-        if (fallback is null) return null;
-        if (!fallback.Used) await keys.MarkFallbackKeyUsedAsync(user, device, algorithm, ct);
-        return (fallback.KeyId, fallback.Json);
     }
 }

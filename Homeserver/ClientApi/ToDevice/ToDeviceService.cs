@@ -14,7 +14,8 @@ namespace Messenger.Homeserver.ClientApi.ToDevice;
 /// <c>PUT /sendToDevice/{eventType}/{txnId}</c> ("Send-to-Device messaging"). A transaction id is used once per device:
 /// a retry stores nothing again. <c>*</c> means every device of the user; a message to a named device wins over
 /// <c>*</c> for that device. Each recipient device gets its own copy at the send's stream position, in one
-/// transaction with the transaction id, and the recipients' syncs wake. Only local recipients are served until
+/// transaction with the transaction id (recorded first: a retry stops there), inserted in one statement however many
+/// devices (a room key shared with 500 devices is one round trip), and the recipients' syncs wake. Only local recipients are served until
 /// federation exists (remote ones are dropped). Each message's content is at most 64 KiB.
 /// </summary>
 public sealed partial class ToDeviceService(ToDeviceStore store, KeyStreamWriter writer, HomeserverConfig config, TimeProvider time, ILogger<ToDeviceService> logger)
@@ -49,29 +50,28 @@ public sealed partial class ToDeviceService(ToDeviceStore store, KeyStreamWriter
             wanted[user] = contents;
         }
 
-        if (await store.TxnExistsAsync(requester.UserId, requester.DeviceId, txnId, ct)) return;
         await writer.RunAsync(async write =>
         {
-            if (await store.TxnExistsAsync(requester.UserId, requester.DeviceId, txnId, ct)) return;
             var position = write.NextPosition();
-            var existing = (await store.DevicesOfAsync(wanted.Keys.ToList(), ct)).ToLookup(d => d.UserId, d => d.DeviceId);
-            var rows = new List<ToDeviceMessageRow>();
-            foreach (var (user, contents) in wanted)
-            {
-                foreach (var device in existing[user])
-                {
-                    var json = contents.GetValueOrDefault(device) ?? contents.GetValueOrDefault(AllDevices);
-                    if (json is null) continue;
-                    rows.Add(new ToDeviceMessageRow { UserId = user, DeviceId = device, Position = position, Sender = requester.UserId, Type = eventType, ContentJson = json });
-                }
-                if (rows.Count > 0 && rows[^1].UserId == user) write.Wake(user);
-            }
-            store.AddMessages(rows);
-            store.AddTxn(new ToDeviceTxnRow
+            var txn = new ToDeviceTxnRow
             {
                 UserId = requester.UserId, DeviceId = requester.DeviceId, TxnId = txnId, Position = position,
                 CreatedTs = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            });
+            };
+            if (!await store.TryAddTxnAsync(txn, ct) || wanted.Count == 0) return;
+            var existing = (await store.DevicesOfAsync(wanted.Keys.ToList(), ct)).ToLookup(d => d.UserId, d => d.DeviceId);
+            var copies = new List<(string UserId, string DeviceId, string ContentJson)>();
+            foreach (var (user, contents) in wanted)
+            {
+                var before = copies.Count;
+                foreach (var device in existing[user])
+                {
+                    var json = contents.GetValueOrDefault(device) ?? contents.GetValueOrDefault(AllDevices);
+                    if (json is not null) copies.Add((user, device, json));
+                }
+                if (copies.Count > before) write.Wake(user);
+            }
+            await store.InsertMessagesAsync(position, requester.UserId, eventType, copies, ct);
         }, ct);
     }
 

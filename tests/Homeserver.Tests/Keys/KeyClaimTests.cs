@@ -93,6 +93,44 @@ public abstract class KeyClaimTests(ServerFixture server)
             .AssertError(400, "M_BAD_JSON");
     }
 
+    [Fact]
+    public async Task One_claim_for_many_devices_gives_each_its_one_time_key_or_else_its_fallback_key()
+    {
+        using var claimer = await Http.NewCryptoDeviceAsync();
+        var devices = new List<CryptoDevice>();
+        try
+        {
+            for (var i = 0; i < 12; i++) devices.Add(await Http.NewCryptoDeviceAsync());
+            // Devices 0-3: a one-time key and a fallback key; 4-7: only a fallback key; 8-11: no key to claim at all.
+            foreach (var (device, i) in devices.Select((d, i) => (d, i)))
+            {
+                await Http.PublishAsync(device, oneTimeKeys: i < 4 ? 1 : 0);
+                if (i < 8)
+                    (await Http.UploadKeysAsync(device, new JsonObject { ["fallback_keys"] = new JsonObject { ["signed_curve25519:fb"] = device.SignedKey(fallback: true) } })).AssertOk();
+            }
+            var request = new JsonObject
+            {
+                ["one_time_keys"] = new JsonObject(devices.Select(d => KeyValuePair.Create(d.UserId, (JsonNode?)new JsonObject { [d.DeviceId] = "signed_curve25519" }))),
+            };
+
+            var first = (await Http.PostMatrixAsync(V3 + "/keys/claim", request, claimer.Token)).AssertOk().Body["one_time_keys"]!;
+            var second = (await Http.PostMatrixAsync(V3 + "/keys/claim", request.DeepClone().AsObject(), claimer.Token)).AssertOk().Body["one_time_keys"]!;
+
+            foreach (var (device, i) in devices.Select((d, i) => (d, i)))
+            {
+                var expectedFirst = i < 4 ? "signed_curve25519:k0" : i < 8 ? "signed_curve25519:fb" : null;
+                var expectedSecond = i < 8 ? "signed_curve25519:fb" : null;
+                Assert.Equal(expectedFirst, first[device.UserId]?[device.DeviceId]?.AsObject().Single().Key);
+                Assert.Equal(expectedSecond, second[device.UserId]?[device.DeviceId]?.AsObject().Single().Key);
+                Assert.Empty(await UnusedFallbackAsync(device));
+            }
+        }
+        finally
+        {
+            foreach (var device in devices) device.Dispose();
+        }
+    }
+
     private Task<List<string>> UnusedFallbackAsync(CryptoDevice device) =>
         server.WithServiceAsync(async (SyncKeyData data) =>
             (await data.UnusedFallbackKeyTypesAsync(device.UserId, device.DeviceId, CancellationToken.None)).Select(n => (string)n!).ToList());

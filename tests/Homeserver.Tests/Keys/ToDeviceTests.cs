@@ -91,6 +91,54 @@ public abstract class ToDeviceTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_send_to_many_devices_stores_each_its_own_content_intact_and_skips_unknown_devices()
+    {
+        using var alice = await Http.NewCryptoDeviceAsync();
+        var recipients = new List<CryptoDevice>();
+        try
+        {
+            for (var i = 0; i < 30; i++) recipients.Add(await Http.NewCryptoDeviceAsync());
+            var start = Current;
+            var messages = new JsonObject();
+            foreach (var (device, i) in recipients.Select((d, i) => (d, i)))
+            {
+                // Quotes, backslashes, non-ASCII and nesting must survive the one-statement insert unchanged.
+                messages[device.UserId] = new JsonObject
+                {
+                    [device.DeviceId] = new JsonObject { ["n"] = i, ["text"] = $"\"ключ\" \\ {i} 🔑", ["nested"] = new JsonObject { ["a"] = new JsonArray(1, "b") } },
+                    ["NO_SUCH_DEVICE"] = new JsonObject { ["n"] = -1 },
+                };
+            }
+            messages["@nobody-here:" + ServerFixture.ServerName] = new JsonObject { ["*"] = new JsonObject() };
+            (await SendAsync(alice, "fanout", messages)).AssertOk();
+
+            foreach (var (device, i) in recipients.Select((d, i) => (d, i)))
+            {
+                var content = Assert.Single((await InboxAsync(device, start)).Events)!["content"]!;
+                Assert.Equal(i, (int)content["n"]!);
+                Assert.Equal($"\"ключ\" \\ {i} 🔑", (string?)content["text"]);
+                Assert.Equal("b", (string?)content["nested"]!["a"]![1]);
+            }
+        }
+        finally
+        {
+            foreach (var device in recipients) device.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_retries_of_one_transaction_deliver_the_message_once()
+    {
+        using var alice = await Http.NewCryptoDeviceAsync();
+        using var bob = await Http.NewCryptoDeviceAsync();
+        var start = Current;
+        var sends = Enumerable.Range(0, 10).Select(_ =>
+            SendAsync(alice, "same-txn", new JsonObject { [bob.UserId] = new JsonObject { ["*"] = new JsonObject { ["once"] = true } } }));
+        foreach (var response in await Task.WhenAll(sends)) response.AssertOk();
+        Assert.Single((await InboxAsync(bob, start)).Events);
+    }
+
+    [Fact]
     public async Task A_send_wakes_the_recipients_long_poll()
     {
         using var alice = await Http.NewCryptoDeviceAsync();
