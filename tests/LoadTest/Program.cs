@@ -10,3 +10,5 @@ if (scenario is "fanout" or "all") await FanoutScenario.RunAsync(server);
 if (scenario is "initial-sync" or "all") await InitialSyncScenario.RunAsync(server);
 if (scenario is "probe") await ProbeScenario.RunAsync(server);
 if (scenario is "federation" or "all") await FederationScenario.RunAsync(server);
+if (scenario is "keys-claim" or "all") await KeysClaimScenario.RunAsync(server);
+if (scenario is "to-device" or "all") await ToDeviceScenario.RunAsync(server);
