@@ -29,7 +29,14 @@ public sealed class DeviceKeyStore(HomeserverDbContext db, HomeserverConfig conf
             .Select(r => (r.Keys, r.DisplayName)).ToList();
     }
 
-    public void AddDeviceKeys(DeviceKeysRow row) => db.DeviceKeys.Add(row);
+    /// <summary>Inserts a device's first keys unless a concurrent upload stored them first (then false).</summary>
+    public async Task<bool> TryAddDeviceKeysAsync(DeviceKeysRow row, CancellationToken ct = default) =>
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO device_keys (user_id, device_id, created_ts, ed25519_key, json)
+            VALUES ({row.UserId}, {row.DeviceId}, {row.CreatedTs}, {row.Ed25519Key}, {row.Json})
+            ON CONFLICT DO NOTHING
+            """, ct) == 1;
 
     public Task<int> ReplaceDeviceKeysJsonAsync(string userId, string deviceId, string json, CancellationToken ct = default) =>
         db.DeviceKeys.TagWith("DeviceKeyStore.ReplaceDeviceKeysJson").Where(k => k.UserId == userId && k.DeviceId == deviceId)
@@ -141,7 +148,7 @@ public sealed class DeviceKeyStore(HomeserverDbContext db, HomeserverConfig conf
         return found;
     }
 
-    /// <summary>Removes every key of the given devices (they were deleted): identity, one-time, fallback, and signatures of them.</summary>
+    /// <summary>Removes every key of the given devices (they were deleted): identity, one-time, fallback, signatures of them, their to-device inbox and a dehydrated device's data.</summary>
     public async Task DeleteDevicesAsync(string userId, IReadOnlyCollection<string> deviceIds, CancellationToken ct = default)
     {
         await db.DeviceKeys.TagWith("DeviceKeyStore.DeleteDevices keys").Where(k => k.UserId == userId && deviceIds.Contains(k.DeviceId)).ExecuteDeleteAsync(ct);
@@ -150,6 +157,7 @@ public sealed class DeviceKeyStore(HomeserverDbContext db, HomeserverConfig conf
         await db.KeySignatures.TagWith("DeviceKeyStore.DeleteDevices signatures")
             .Where(s => s.TargetUserId == userId && deviceIds.Contains(s.TargetKeyId)).ExecuteDeleteAsync(ct);
         await db.ToDeviceMessages.TagWith("DeviceKeyStore.DeleteDevices inbox").Where(m => m.UserId == userId && deviceIds.Contains(m.DeviceId)).ExecuteDeleteAsync(ct);
+        await db.DehydratedDevices.TagWith("DeviceKeyStore.DeleteDevices dehydrated").Where(d => d.UserId == userId && deviceIds.Contains(d.DeviceId)).ExecuteDeleteAsync(ct);
     }
 
     public Task SaveAsync(CancellationToken ct = default) => db.SaveChangesAsync(ct);

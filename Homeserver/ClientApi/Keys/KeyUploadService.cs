@@ -49,16 +49,23 @@ public sealed class KeyUploadService(DeviceKeyStore keys, KeyStreamWriter writer
         {
             if (identity is not null)
             {
-                if (stored is null)
+                // Read again inside the transaction: a client may send the same first upload twice at once (matrix-js-sdk
+                // with Rust crypto does), and both requests saw no keys before. The insert itself ignores a row a
+                // concurrent upload committed first; then that row is compared like any stored one.
+                var current = await keys.FindDeviceKeysAsync(requester.UserId, requester.DeviceId, ct);
+                if (current is null)
                 {
-                    keys.AddDeviceKeys(new DeviceKeysRow
+                    var row = new DeviceKeysRow
                     {
                         UserId = requester.UserId, DeviceId = requester.DeviceId, Ed25519Key = identity.Ed25519Key, Json = identity.Json,
                         CreatedTs = time.GetUtcNow().ToUnixTimeMilliseconds(),
-                    });
-                    write.DeviceListChanged(requester.UserId);
+                    };
+                    if (await keys.TryAddDeviceKeysAsync(row, ct)) write.DeviceListChanged(requester.UserId);
+                    else current = await keys.FindDeviceKeysAsync(requester.UserId, requester.DeviceId, ct);
                 }
-                else if (stored.Json != identity.Json)
+                if (current is not null && !DeviceKeysCheck.SameIdentity(current.Json, identity.Json))
+                    throw MatrixError.InvalidParam("This device already published different identity keys; log in as a new device to use new ones");
+                if (current is not null && current.Json != identity.Json)
                 {
                     await keys.ReplaceDeviceKeysJsonAsync(requester.UserId, requester.DeviceId, identity.Json, ct);
                     write.DeviceListChanged(requester.UserId);

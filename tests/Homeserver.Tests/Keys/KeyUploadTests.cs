@@ -78,6 +78,21 @@ public abstract class KeyUploadTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task The_same_first_upload_sent_twice_at_once_succeeds_both_times()
+    {
+        // Bug found by the matrix-js-sdk end-to-end suite: Rust crypto may send its first /keys/upload twice in
+        // parallel; both requests found no stored keys, and the second insert failed with a 500.
+        using var alice = await Http.NewCryptoDeviceAsync();
+        using var bob = await Http.NewCryptoDeviceAsync();
+        var body = new JsonObject { ["device_keys"] = alice.DeviceKeys() };
+        var uploads = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Http.UploadKeysAsync(alice, body.DeepClone().AsObject())));
+        foreach (var upload in uploads) upload.AssertOk();
+
+        var served = (await Http.QueryKeysAsync(bob, alice.UserId))["device_keys"]![alice.UserId]![alice.DeviceId]!;
+        Assert.Equal(alice.SigningKey.PublicKeyBase64, (string?)served["keys"]!["ed25519:" + alice.DeviceId]);
+    }
+
+    [Fact]
     public async Task A_device_cannot_change_its_identity_keys_but_may_repeat_them()
     {
         using var alice = await Http.NewCryptoDeviceAsync();
