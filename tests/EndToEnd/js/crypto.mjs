@@ -8,10 +8,11 @@ export const megolm = "m.megolm.v1.aes-sha2";
 
 /**
  * A syncing client (see `syncingClient`) with Rust crypto on an in-memory store, set up before its first sync as an app
- * does; `t.after` stops it.
+ * does; `t.after` stops it. `clientOptions` go to `createClient` (e.g. `cryptoCallbacks`).
  */
-export async function encryptingClient(t, credentials) {
+export async function encryptingClient(t, credentials, clientOptions = {}) {
   const client = await syncingClient(credentials, {
+    clientOptions,
     beforeStart: async (c) => {
       await c.initRustCrypto({ useIndexedDB: false });
       // initRustCrypto turns the Rust SDK's tracing on at debug level; a failing test should show its warnings only.
@@ -20,6 +21,24 @@ export async function encryptingClient(t, credentials) {
   });
   t.after(() => client.stopClient());
   return client;
+}
+
+/**
+ * User-Interactive Authentication with the account password, as Element asks for it when cross-signing is set up or
+ * a device deleted: the first request without `auth` gets 401 with a session, the second completes m.login.password.
+ */
+export function passwordAuth(userId, password) {
+  return async (makeRequest) => {
+    let session;
+    try {
+      await makeRequest(null);
+      return;
+    } catch (error) {
+      if (error.httpStatus !== 401 || !error.data?.session) throw error;
+      session = error.data.session;
+    }
+    await makeRequest({ type: "m.login.password", identifier: { type: "m.id.user", user: userId }, password, session });
+  };
 }
 
 /** Creates a private room with `m.room.encryption` (Megolm) in its initial state. */

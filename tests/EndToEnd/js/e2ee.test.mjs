@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { ClientEvent, RoomEvent } from "matrix-js-sdk";
 import { CryptoEvent, VerificationPhase, VerificationRequestEvent, VerifierEvent } from "matrix-js-sdk/lib/crypto-api/index.js";
 import { anonymousClient, registerWithDummyFlow, uniqueUsername, waitUntil } from "./matrix.mjs";
-import { createEncryptedRoom, decryptedEvent, encryptingClient, eventually, megolm, undecryptableEvent } from "./crypto.mjs";
+import { createEncryptedRoom, decryptedEvent, encryptingClient, eventually, megolm, passwordAuth, undecryptableEvent } from "./crypto.mjs";
 
 const password = "correct horse battery staple";
 
@@ -27,24 +27,6 @@ async function newDevice(t, userId) {
   return { credentials, userId, deviceId: credentials.device_id, client: await encryptingClient(t, credentials) };
 }
 
-/**
- * User-Interactive Authentication with the account password, as Element asks for it when cross-signing is set up:
- * the first request without `auth` gets 401 with a session, the second completes m.login.password in it.
- */
-function passwordAuth(userId) {
-  return async (makeRequest) => {
-    let session;
-    try {
-      await makeRequest(null);
-      return;
-    } catch (error) {
-      if (error.httpStatus !== 401 || !error.data?.session) throw error;
-      session = error.data.session;
-    }
-    await makeRequest({ type: "m.login.password", identifier: { type: "m.id.user", user: userId }, password, session });
-  };
-}
-
 /** Alice creates an encrypted room and invites Bob, who joins; resolves once Alice's client sees him joined. */
 async function encryptedRoomWith(alice, bob) {
   const roomId = await createEncryptedRoom(alice.client, [bob.userId]);
@@ -56,10 +38,21 @@ async function encryptedRoomWith(alice, bob) {
   return roomId;
 }
 
+/**
+ * Waits until `client` has uploaded the room key `sessionId` to backup `version`: the SDK backs keys up in the
+ * background, after a random delay of up to 10 s, and another device can only restore what is there.
+ */
+function backedUp(client, version, roomId, sessionId) {
+  return eventually(async () => {
+    const keys = await client.http.authedRequest("GET", `/room_keys/keys/${encodeURIComponent(roomId)}`, { version });
+    return keys.sessions?.[sessionId];
+  }, `the room key ${sessionId} in backup version ${version}`, 20_000);
+}
+
 /** Bob's first device bootstraps cross-signing (UIA with his password) and a key backup signed by it. */
 async function crossSigningAndBackup(bob) {
   const crypto = bob.client.getCrypto();
-  await crypto.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(bob.userId) });
+  await crypto.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(bob.userId, password) });
   await crypto.resetKeyBackup();
   // The SDK creates the version on the server, then starts backing up to it after its next check.
   return eventually(() => crypto.getActiveSessionBackupVersion(), "Bob's first device to back up to its new backup version");
@@ -94,12 +87,7 @@ test("Bob's second device gets the room key of an earlier message from his serve
   const { event_id: earlier } = await alice.client.sendTextMessage(roomId, "Sent before Bob's second device existed");
   const seenByBob = await decryptedEvent(bob.client, roomId, earlier, "Bob's first device to decrypt the message");
   assert.equal(seenByBob.getContent().body, "Sent before Bob's second device existed");
-  // The SDK uploads keys to the backup in the background (after a random delay of up to 10 s); wait for this session.
-  const sessionId = seenByBob.getWireContent().session_id;
-  await eventually(async () => {
-    const keys = await bob.client.http.authedRequest("GET", `/room_keys/keys/${encodeURIComponent(roomId)}`, { version });
-    return keys.sessions?.[sessionId];
-  }, "Bob's first device to back up the room key", 20_000);
+  await backedUp(bob.client, version, roomId, seenByBob.getWireContent().session_id);
 
   const second = await newDevice(t, bob.userId);
   await undecryptableEvent(second.client, roomId, earlier, "the second device to see the message it has no key for");
@@ -119,7 +107,7 @@ test("Cross-signing: Bob bootstraps it with his password, signs his new device, 
   const roomId = await encryptedRoomWith(alice, bob);
   const bobCrypto = bob.client.getCrypto();
 
-  await bobCrypto.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(bob.userId) });
+  await bobCrypto.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(bob.userId, password) });
   assert.equal((await bobCrypto.getCrossSigningStatus()).publicKeysOnDevice, true, "Bob's device holds his cross-signing keys");
   await eventually(async () => (await bobCrypto.getDeviceVerificationStatus(bob.userId, bob.credentials.device_id)).crossSigningVerified,
     "bootstrapping to sign the device that did it");
@@ -147,10 +135,11 @@ test("Cross-signing: Bob bootstraps it with his password, signs his new device, 
 test("Bob verifies his new device with emoji (SAS over to-device); it is cross-signed, gets the backup key as a secret and decrypts his history", { timeout: 120_000 }, async (t) => {
   const alice = await registeredUser(t, "alice");
   const bob = await registeredUser(t, "bob");
-  await crossSigningAndBackup(bob);
+  const version = await crossSigningAndBackup(bob);
   const roomId = await encryptedRoomWith(alice, bob);
   const { event_id: earlier } = await alice.client.sendTextMessage(roomId, "History for Bob's verified devices");
-  await decryptedEvent(bob.client, roomId, earlier, "Bob's first device to decrypt the message");
+  const onFirst = await decryptedEvent(bob.client, roomId, earlier, "Bob's first device to decrypt the message");
+  await backedUp(bob.client, version, roomId, onFirst.getWireContent().session_id);
 
   const second = await newDevice(t, bob.userId);
   await undecryptableEvent(second.client, roomId, earlier, "the new device to see a message it has no key for");
@@ -205,7 +194,7 @@ test("A deleted device disappears from Alice's view of Bob and gets no room key 
   await decryptedEvent(second.client, roomId, before, "the second device to decrypt Alice's first message");
 
   // Bob removes the device from his first one (UIA with his password), as from Element's session list.
-  await passwordAuth(bob.userId)((auth) => bob.client.deleteDevice(second.deviceId, auth ?? undefined));
+  await passwordAuth(bob.userId, password)((auth) => bob.client.deleteDevice(second.deviceId, auth ?? undefined));
   await eventually(async () => !(await bobDevices()).includes(second.deviceId), "Alice to see the device gone");
   assert.deepEqual(await bobDevices(), [bob.credentials.device_id]);
 
@@ -224,14 +213,14 @@ test("Bob resets his cross-signing identity: Alice's client notices the new mast
   const bobCrypto = bob.client.getCrypto();
   const aliceCrypto = alice.client.getCrypto();
 
-  await bobCrypto.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(bob.userId) });
+  await bobCrypto.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(bob.userId, password) });
   const firstMaster = await bobCrypto.getCrossSigningKeyId();
   await eventually(() => aliceCrypto.userHasCrossSigningKeys(bob.userId, true), "Alice to see Bob's cross-signing keys");
   const pinned = await aliceCrypto.getUserVerificationStatus(bob.userId);
   assert.equal(pinned.needsUserApproval, false, "the first identity Alice sees is trusted on first use");
 
   // Replacing a master key needs UIA again (Client-Server API, "Cross-signing": POST /keys/device_signing/upload).
-  await bobCrypto.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(bob.userId) });
+  await bobCrypto.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(bob.userId, password) });
   const secondMaster = await bobCrypto.getCrossSigningKeyId();
   assert.notEqual(secondMaster, firstMaster, "Bob has a new master key");
   await eventually(async () => (await aliceCrypto.getUserVerificationStatus(bob.userId)).needsUserApproval,
