@@ -100,6 +100,7 @@ public static partial class HomeserverApp
         client.MapVoipEndpoints();
         client.MapSocialEndpoints();
         app.MapGroup("/_matrix/client/v1").MapRegistrationTokenValidity();
+        app.MapGroup(DehydratedDeviceEndpoints.Prefix).MapDehydratedDeviceEndpoints();
         app.MapGroup("/_matrix/client/v1").MapSpaceHierarchyEndpoints();
         app.MapRelationsEndpoints(client);
         app.MapSlidingSyncEndpoints();

@@ -42,6 +42,7 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<DeviceListChangeRow> DeviceListChanges => Set<DeviceListChangeRow>();
     public DbSet<ToDeviceMessageRow> ToDeviceMessages => Set<ToDeviceMessageRow>();
     public DbSet<ToDeviceTxnRow> ToDeviceTxns => Set<ToDeviceTxnRow>();
+    public DbSet<DehydratedDeviceRow> DehydratedDevices => Set<DehydratedDeviceRow>();
     public DbSet<KeyBackupVersionRow> KeyBackupVersions => Set<KeyBackupVersionRow>();
     public DbSet<KeyBackupSessionRow> KeyBackupSessions => Set<KeyBackupSessionRow>();
     public DbSet<PushRuleRow> PushRules => Set<PushRuleRow>();
@@ -320,6 +321,11 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.Property(x => x.Position).ValueGeneratedNever();
             // The highest position at start-up (the stream continues after it).
             e.HasIndex(x => x.Position);
+        });
+        model.Entity<DehydratedDeviceRow>(e =>
+        {
+            e.ToTable("dehydrated_devices");
+            e.HasKey(x => x.UserId);
         });
         model.Entity<ToDeviceTxnRow>(e =>
         {

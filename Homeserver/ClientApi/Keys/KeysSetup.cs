@@ -27,6 +27,8 @@ public static class KeysSetup
         services.AddScoped<ToDeviceService>();
         services.AddScoped<KeyBackupService>();
         services.AddScoped<RoomKeysService>();
+        services.AddScoped<DehydratedDeviceStore>();
+        services.AddScoped<DehydratedDeviceService>();
         services.AddScoped<SyncKeyData>();
         return services;
     }
