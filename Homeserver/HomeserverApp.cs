@@ -85,6 +85,7 @@ public static partial class HomeserverApp
         app.UseExceptionHandler();
         app.UseMatrixStatusCodes();
         app.UseRouting();
+        app.UseEncodedSlashesInRouteValues();
         app.UseRateLimiter();
 
         var client = app.MapGroup(ClientPrefix);

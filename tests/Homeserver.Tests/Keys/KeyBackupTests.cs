@@ -125,6 +125,22 @@ public abstract class KeyBackupTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_session_id_with_slash_and_plus_is_one_escaped_path_segment()
+    {
+        // Megolm session ids are unpadded standard base64: about half contain '/', which the client sends as %2F.
+        const string session = "ibtLoTnclWyz/CywlUfICt9ZrbDDjNWmvRIYcGyuNg8+";
+        var user = await Http.RegisterAsync();
+        var version = await CreateBackupAsync(user);
+        (await PutKeyAsync(user, version, Uri.EscapeDataString(session), Key(0, 0, false, "slashed"))).AssertOk();
+
+        Assert.Equal("slashed", await StoredMarkerAsync(user, version, Uri.EscapeDataString(session)));
+        var room = (await Http.GetMatrixAsync($"{V3}/room_keys/keys/{Uri.EscapeDataString(Room)}?version={version}", user.AccessToken)).AssertOk().Body;
+        Assert.Equal([session], room["sessions"]!.AsObject().Select(p => p.Key));
+        var deleted = (await Http.SendMatrixAsync(HttpMethod.Delete, $"{V3}/room_keys/keys/{Uri.EscapeDataString(Room)}/{Uri.EscapeDataString(session)}?version={version}", null, user.AccessToken)).AssertOk();
+        Assert.Equal(0, (int)deleted.Body["count"]!);
+    }
+
+    [Fact]
     public async Task Keys_go_only_to_the_current_version()
     {
         var user = await Http.RegisterAsync();

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Messenger.Homeserver.Tests.Support;
 using static Messenger.Homeserver.Tests.Support.MatrixTestClient;
 
@@ -64,6 +65,22 @@ public abstract class RoomEventsTests(ServerFixture server)
         (await Http.RoomGetAsync(alice, roomId, "state/m.room.nothing/")).AssertError(404, "M_NOT_FOUND");
         var state = (await Http.RoomGetAsync(alice, roomId, "state")).AssertOk();
         Assert.Contains(state.Raw.Content.Headers.ContentType!.MediaType!, "application/json");
+    }
+
+    [Fact]
+    public async Task A_state_key_with_a_slash_arrives_escaped_as_one_segment_and_a_literal_percent_2F_stays()
+    {
+        // Path parameters are URL-encoded by the client ("API Standards"); Kestrel leaves %2F undecoded in the path.
+        var (alice, _, roomId) = await RoomWithTwoAsync();
+        (await Http.PutStateAsync(alice, roomId, "org.example.widget", "https://example.org/w/1", new { n = 1 })).AssertOk();
+        (await Http.PutStateAsync(alice, roomId, "org.example.widget", "100%2F", new { n = 2 })).AssertOk();
+
+        var state = (await Http.RoomGetAsync(alice, roomId, "state")).AssertOk();
+        var keys = ((JsonArray)JsonNode.Parse(await state.Raw.Content.ReadAsStringAsync())!)
+            .Where(e => (string?)e!["type"] == "org.example.widget").Select(e => (string)e!["state_key"]!).Order();
+        Assert.Equal(["100%2F", "https://example.org/w/1"], keys);
+        Assert.Equal(1, (int)(await Http.RoomGetAsync(alice, roomId, $"state/org.example.widget/{Uri.EscapeDataString("https://example.org/w/1")}")).AssertOk().Body["n"]!);
+        Assert.Equal(2, (int)(await Http.RoomGetAsync(alice, roomId, "state/org.example.widget/100%252F")).AssertOk().Body["n"]!);
     }
 
     [Fact]
