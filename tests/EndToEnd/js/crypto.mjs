@@ -1,8 +1,9 @@
 // Shared steps of the end-to-end encryption suites: clients with matrix-js-sdk's Rust crypto (matrix-sdk-crypto-wasm,
 // the stack Element Web runs) and waits for what only their crypto can tell (a decrypted event, a verification status).
 import { ClientEvent, MatrixEventEvent, RoomEvent } from "matrix-js-sdk";
+import { CryptoEvent } from "matrix-js-sdk/lib/crypto-api/index.js";
 import { LoggerLevel, Tracing } from "@matrix-org/matrix-sdk-crypto-wasm";
-import { deliveryTimeoutMs, syncingClient, waitUntil } from "./matrix.mjs";
+import { describeRequests, syncingClient, waitUntil } from "./matrix.mjs";
 
 export const megolm = "m.megolm.v1.aes-sha2";
 
@@ -63,7 +64,7 @@ export function decryptedEvent(client, roomId, eventId, description) {
     return event && !event.isBeingDecrypted() && !event.isDecryptionFailure() && event.getType() !== "m.room.encrypted"
       ? event
       : undefined;
-  }, description, 30_000);
+  }, description, cryptoTimeoutMs);
 }
 
 /** The event `eventId` once `client` tried to decrypt it and failed (no room key). */
@@ -71,17 +72,105 @@ export function undecryptableEvent(client, roomId, eventId, description) {
   return waitUntil(client, decryptionUpdates, () => {
     const event = client.getRoom(roomId)?.findEventById(eventId);
     return event && !event.isBeingDecrypted() && event.isDecryptionFailure() ? event : undefined;
-  }, description);
+  }, description, cryptoTimeoutMs);
 }
 
-/** Polls an async `check` until it returns something truthy: for states the SDK reaches after requests of its own. */
-export async function eventually(check, description, timeoutMs = deliveryTimeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    last = await check();
-    if (last) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${description} (last: ${JSON.stringify(last)})`);
+/** How long a crypto wait may take at most: generous, since every wait ends on an event, not when a window closes. */
+export const cryptoTimeoutMs = 90_000;
+
+/**
+ * The SDK events after which what its crypto knows of devices and identities may have changed. A completed sync is
+ * among them: the crypto processes /keys/query answers in the sync loop, and a signature on one's own device changes
+ * no device list and no identity, so the Rust crypto announces it with no event of its own.
+ */
+export const trustUpdates = [CryptoEvent.DevicesUpdated, CryptoEvent.UserTrustStatusChanged, CryptoEvent.KeysChanged, ClientEvent.Sync];
+
+/**
+ * Resolves with the first truthy value of the async `check()`, run now and again after each of `events` that
+ * `client` emits: for what the SDK's crypto learns in the background (a device list after /keys/query, a trusted
+ * identity, an active backup, a received secret). One run at a time; an event during a run asks for one more run,
+ * so a change that lands while `check` reads is not missed. Rejects after `timeoutMs` with `description` and the
+ * client's latest requests.
+ */
+export function cryptoState(client, events, check, description, timeoutMs = cryptoTimeoutMs) {
+  return new Promise((resolve, reject) => {
+    let running = false;
+    let again = false;
+    let done = false;
+    let last;
+    const finish = (settle, value) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      for (const name of events) client.off(name, onEvent);
+      settle(value);
+    };
+    const run = async () => {
+      running = true;
+      try {
+        do {
+          again = false;
+          last = await check();
+          if (last) {
+            finish(resolve, last);
+            return;
+          }
+        } while (again && !done);
+      } catch (error) {
+        finish(reject, error);
+      } finally {
+        running = false;
+      }
+    };
+    function onEvent() {
+      if (done) return;
+      if (running) again = true;
+      else run();
+    }
+    const timer = setTimeout(() => {
+      finish(reject, new Error(`timed out after ${timeoutMs} ms waiting for ${description} (last: ${JSON.stringify(last)})${describeRequests(client)}`));
+    }, timeoutMs);
+    for (const name of events) client.on(name, onEvent);
+    run();
+  });
 }
+
+/**
+ * Resolves once `client`'s crypto has stopped asking about device keys: at a completed sync, no /keys/query is
+ * waiting for its answer and none was sent since the sync before. The Rust crypto sends one after each sync that
+ * lists a changed device list, so a quiet sync interval means it has read back everything the server changed.
+ * Resetting cross-signing needs this: the Rust crypto drops its new private keys when a /keys/query it sent before
+ * the reset reached the server answers with the old master key (matrix-sdk-crypto `clear_if_differs`).
+ */
+export function keyQueriesSettled(client, description) {
+  const log = client.requestLog;
+  const query = "POST /_matrix/client/v3/keys/query";
+  let previousSync;
+  return waitUntil(client, [ClientEvent.Sync], () => {
+    const now = Date.now();
+    const quiet = previousSync !== undefined
+      && (log.lastStarted.get(query) ?? 0) < previousSync
+      && ![...log.pending.values()].some(({ request }) => request.startsWith(query));
+    previousSync = now;
+    return quiet;
+  }, description, cryptoTimeoutMs);
+}
+
+/**
+ * `promise` (an SDK promise or the next emission of an event), or a rejection after `timeoutMs` naming `description`
+ * and the latest requests of `clients`: for the steps of a flow that resolve exactly once.
+ */
+export function within(promise, description, clients = [], timeoutMs = cryptoTimeoutMs) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${description}`
+      + clients.map((client) => `\n--- ${client.getUserId()} ${client.getDeviceId()}:${describeRequests(client)}`).join(""))), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The arguments of the next `event` that `emitter` emits, as an array. */
+export function nextEvent(emitter, event) {
+  return new Promise((resolve) => emitter.once(event, (...args) => resolve(args)));
+}
+

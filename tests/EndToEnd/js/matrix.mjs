@@ -161,8 +161,7 @@ export function waitUntil(emitter, events, check, description, timeoutMs = deliv
     };
     for (const name of events) emitter.on(name, onEvent);
     timer = setTimeout(() => {
-      const log = emitter.requestLog ? `\nlatest requests:\n${emitter.requestLog.join("\n")}` : "";
-      finish(reject, new Error(`timed out after ${timeoutMs} ms waiting for ${description}${log}`));
+      finish(reject, new Error(`timed out after ${timeoutMs} ms waiting for ${description}${describeRequests(emitter)}`));
     }, timeoutMs);
     onEvent();
   });
@@ -170,18 +169,30 @@ export function waitUntil(emitter, events, check, description, timeoutMs = deliv
 
 /**
  * A fetch that notes each request (access token left out) and its response in `log`, keeping the
- * last 30; failed responses with their body.
+ * last 30; failed responses with their body. Requests still waiting for their response are in `log.pending`
+ * with their start time, so that a timeout can tell a slow server from a client that asked nothing; `log.lastStarted`
+ * maps "METHOD /path" to when such a request was last sent.
  */
 function recordingFetch(log) {
   const note = (line) => {
     log.push(line);
     if (log.length > 30) log.shift();
   };
+  log.pending = new Map();
+  log.lastStarted = new Map();
   return async (url, init = {}) => {
     const method = init.method ?? "GET";
     const { pathname, search } = new URL(url);
     const path = pathname + search.replace(/access_token=[^&]*&?/, "");
-    const response = await fetch(url, init);
+    const started = Symbol(path);
+    log.lastStarted.set(`${method} ${pathname}`, Date.now());
+    log.pending.set(started, { request: `${method} ${path}`, at: Date.now() });
+    let response;
+    try {
+      response = await fetch(url, init);
+    } finally {
+      log.pending.delete(started);
+    }
     if (response.ok) {
       note(`${method} ${path} -> ${response.status}`);
       return response;
@@ -190,4 +201,13 @@ function recordingFetch(log) {
     note(`${method} ${path} -> ${response.status} ${body.slice(0, 500)}`);
     return response;
   };
+}
+
+/** The latest requests of a `syncingClient` and those still waiting for their response, for a timeout message. */
+export function describeRequests(client) {
+  const log = client.requestLog;
+  if (!log) return "";
+  const now = Date.now();
+  const pending = [...log.pending.values()].map(({ request, at }) => `${request} (waiting ${now - at} ms)`);
+  return `\nlatest requests:\n${log.join("\n")}\nstill waiting:\n${pending.join("\n") || "(none)"}`;
 }
