@@ -164,6 +164,31 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("current_state", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DehydratedDeviceRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("DeviceDataJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("device_data_json");
+
+                    b.Property<string>("DeviceId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("device_id");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("dehydrated_devices", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DeviceKeysRow", b =>
                 {
                     b.Property<string>("UserId")

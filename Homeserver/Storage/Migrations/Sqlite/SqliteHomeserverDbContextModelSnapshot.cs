@@ -157,6 +157,31 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("current_state", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DehydratedDeviceRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("CreatedTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_ts");
+
+                    b.Property<string>("DeviceDataJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_data_json");
+
+                    b.Property<string>("DeviceId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_id");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("dehydrated_devices", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DeviceKeysRow", b =>
                 {
                     b.Property<string>("UserId")
