@@ -25,6 +25,8 @@ public static class FederationApiSetup
         services.AddScoped<IProfileDirectory, ProfileDirectory>();
         services.AddScoped<IRoomAliasDirectory, RoomAliasDirectory>();
         services.AddSingleton<RemoteQueries>();
+        services.AddScoped<IRoomTimestamps, RoomTimestamps>();
+        services.AddScoped<RemoteTimestamps>();
         services.AddScoped<IUserKeysDirectory, UserKeysDirectory>();
         services.AddSingleton<IRemoteKeyDirectory, FederationKeyDirectory>();
         services.AddScoped<FederationOutboxStore>();
@@ -73,6 +75,7 @@ public static class FederationApiSetup
         services.GetRequiredService<PresenceEdus>().Start();
         federation.MapRoomEventEndpoints();
         federation.MapMembershipEndpoints();
+        federation.MapTimestampEndpoints();
     }
 
     internal static FederationOptions Options(HomeserverConfig config)

@@ -11,7 +11,8 @@ using Messenger.Homeserver.Storage.Rows;
 namespace Messenger.Homeserver.ClientApi.Rooms;
 
 /// <summary>Finding a place in a room's history: "Event Context" (<c>/context</c>) and <c>/timestamp_to_event</c>.</summary>
-public sealed class EventContextService(RoomStore rooms, RelationsStore relations, RoomAccess access, ClientEventFormatter formatter, StreamPositions positions)
+public sealed class EventContextService(RoomStore rooms, RelationsStore relations, RoomAccess access, ClientEventFormatter formatter, StreamPositions positions,
+    FederationApi.RemoteTimestamps remote)
 {
     private const int DefaultLimit = 10;
     private const int MaxLimit = 1000;
@@ -72,12 +73,12 @@ public sealed class EventContextService(RoomStore rooms, RelationsStore relation
 
     /// <summary>
     /// GET /_matrix/client/v1/rooms/{roomId}/timestamp_to_event: the first event at or after <c>ts</c> (<c>dir=f</c>) or
-    /// the last at or before it (<c>dir=b</c>), by <c>origin_server_ts</c>. None: <c>M_NOT_FOUND</c>. This server only
-    /// looks at the history it holds; asking other servers is left to federation (issue #7).
+    /// the last at or before it (<c>dir=b</c>), by <c>origin_server_ts</c>. When the history this server holds has none
+    /// (it joined late, or the room is younger here), the other servers in the room are asked. None: <c>M_NOT_FOUND</c>.
     /// </summary>
     public async Task<JsonObject> TimestampToEventAsync(Requester requester, string roomId, string? ts, string? dir, CancellationToken ct)
     {
-        await access.RequireJoinedAsync(roomId, requester.UserId, ct);
+        var room = await access.RequireJoinedAsync(roomId, requester.UserId, ct);
         if (ts is null) throw MatrixError.MissingParam("ts");
         if (!long.TryParse(ts, NumberStyles.Integer, CultureInfo.InvariantCulture, out var timestamp)) throw MatrixError.InvalidParam("ts must be an integer");
         var forwards = dir switch
@@ -87,7 +88,8 @@ public sealed class EventContextService(RoomStore rooms, RelationsStore relation
             null => throw MatrixError.MissingParam("dir"),
             _ => throw MatrixError.InvalidParam("dir must be 'f' or 'b'"),
         };
-        var found = await relations.NearestToTimestampAsync(roomId, timestamp, forwards, positions.Current, ct)
+        var local = await relations.NearestToTimestampAsync(roomId, timestamp, forwards, positions.Current, ct);
+        var found = (local is not null ? (local.EventId, local.OriginServerTs) : await remote.AskAsync(room, timestamp, forwards, ct))
             ?? throw MatrixError.NotFound($"Unable to find event from {timestamp} in {(forwards ? "forward" : "backward")} direction");
         return new JsonObject { ["event_id"] = found.EventId, ["origin_server_ts"] = found.OriginServerTs };
     }
