@@ -26,6 +26,8 @@ public static class FederationApiSetup
         services.AddScoped<IRoomAliasDirectory, RoomAliasDirectory>();
         services.AddSingleton<RemoteQueries>();
         services.AddScoped<IRoomTimestamps, RoomTimestamps>();
+        services.AddScoped<OpenIdTokenStore>();
+        services.AddScoped<IOpenIdTokens, OpenIdTokens>();
         services.AddScoped<RemoteTimestamps>();
         services.AddScoped<IUserKeysDirectory, UserKeysDirectory>();
         services.AddSingleton<IRemoteKeyDirectory, FederationKeyDirectory>();
@@ -65,6 +67,7 @@ public static class FederationApiSetup
     public static void MapFederationApiEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapFederationTransport();
+        app.MapOpenIdEndpoints();
         var federation = app.MapFederationApi();
         federation.MapQueryEndpoints();
         federation.MapUserKeysEndpoints();

@@ -56,6 +56,7 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<FederationDestinationRow> FederationDestinations => Set<FederationDestinationRow>();
     public DbSet<FederationFanoutRow> FederationFanout => Set<FederationFanoutRow>();
     public DbSet<OutOfBandMembershipRow> OutOfBandMemberships => Set<OutOfBandMembershipRow>();
+    public DbSet<OpenIdTokenRow> OpenIdTokens => Set<OpenIdTokenRow>();
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction: its own, committed at the end, or the caller's if one is open,
@@ -178,6 +179,12 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.ToTable("current_state");
             e.HasKey(x => new { x.RoomId, x.Type, x.StateKey });
             e.HasIndex(x => new { x.Type, x.StateKey, x.Membership });
+        });
+        model.Entity<OpenIdTokenRow>(e =>
+        {
+            e.ToTable("openid_tokens");
+            e.HasKey(x => x.TokenHash);
+            e.HasIndex(x => x.ExpiresTs);
         });
         model.Entity<OutOfBandMembershipRow>(e =>
         {

@@ -1,6 +1,8 @@
 using Messenger.Homeserver.Auth;
+using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Errors;
 using Messenger.Homeserver.Http;
+using Messenger.Homeserver.Storage;
 
 namespace Messenger.Homeserver.ClientApi.Account;
 
@@ -18,6 +20,21 @@ public static class AccountEndpoints
             await service.CheckAvailableAsync(username, ct);
             return MatrixJson.Ok(new { available = true });
         }).RequireRateLimiting(RateLimits.Registration);
+
+        // POST /user/{userId}/openid/request_token ("OpenID"): a token a third party checks through our federation
+        // /openid/userinfo. Only for oneself (403 otherwise); the body is an empty object.
+        client.MapPost("/user/{userId}/openid/request_token", async (string userId, HttpContext http, Requester requester, OpenIdTokenStore tokens, HomeserverConfig config) =>
+        {
+            await MatrixJson.ReadObjectAsync(http, emptyAllowed: true);
+            if (userId != requester.UserId) throw MatrixError.Forbidden("Cannot request OpenID tokens for other users");
+            return MatrixJson.Ok(new
+            {
+                access_token = await tokens.IssueAsync(userId, http.RequestAborted),
+                token_type = "Bearer",
+                matrix_server_name = config.ServerName,
+                expires_in = (long)OpenIdTokenStore.Lifetime.TotalSeconds,
+            });
+        }).RequireRateLimiting(RateLimits.Message);
 
         client.MapGet("/login", () => MatrixJson.Ok(new { flows = new[] { new { type = LoginService.PasswordLoginType } } }));
 
