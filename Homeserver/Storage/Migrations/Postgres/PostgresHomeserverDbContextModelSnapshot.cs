@@ -804,6 +804,28 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("one_time_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.OpenIdTokenRow", b =>
+                {
+                    b.Property<byte[]>("TokenHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.Property<long>("ExpiresTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_ts");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("TokenHash");
+
+                    b.HasIndex("ExpiresTs");
+
+                    b.ToTable("openid_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.OutOfBandMembershipRow", b =>
                 {
                     b.Property<string>("RoomId")

@@ -793,6 +793,28 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("one_time_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.OpenIdTokenRow", b =>
+                {
+                    b.Property<byte[]>("TokenHash")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("token_hash");
+
+                    b.Property<long>("ExpiresTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_ts");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("TokenHash");
+
+                    b.HasIndex("ExpiresTs");
+
+                    b.ToTable("openid_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.OutOfBandMembershipRow", b =>
                 {
                     b.Property<string>("RoomId")
