@@ -52,14 +52,20 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
         if (request is { TxnId: { } txn, DeviceId: { } device } && await rooms.TxnEventAsync(request.Sender, device, txn, ct) is { } earlier)
             return earlier;
 
-        using var held = await context.Locks.AcquireAsync(roomId, ct);
-        if (request is { TxnId: { } txn2, DeviceId: { } device2 } && await rooms.TxnEventAsync(request.Sender, device2, txn2, ct) is { } raced)
-            return raced;
-        var snapshot = await SnapshotAsync(roomId, ct) ?? throw MatrixError.NotFound("Unknown room");
-        var batch = NewBatch(snapshot);
-        var pdu = await batch.AddAsync(request, ct);
-        await PersistAsync(batch, newRoom: null, ct);
-        return pdu.EventId;
+        LocalEventBatch batch;
+        PersistResult result;
+        using (await context.Locks.AcquireAsync(roomId, ct))
+        {
+            if (request is { TxnId: { } txn2, DeviceId: { } device2 } && await rooms.TxnEventAsync(request.Sender, device2, txn2, ct) is { } raced)
+                return raced;
+            var snapshot = await SnapshotAsync(roomId, ct) ?? throw MatrixError.NotFound("Unknown room");
+            batch = NewBatch(snapshot);
+            await batch.AddAsync(request, ct);
+            result = await PersistAsync(batch, newRoom: null, ct);
+        }
+        // The next event of the room may be built now (the snapshot is set); push rules and wake-ups need no lock.
+        await AnnounceAsync(result, batch.Events);
+        return batch.Events[^1].Pdu.EventId;
     }
 
     /// <summary>
@@ -75,7 +81,7 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
         var batch = NewBatch(snapshot);
         var pdu = await batch.AddAsync(request, ct);
         batch.ReplaceLast(await countersign(snapshot, pdu, ct));
-        await PersistAsync(batch, newRoom: null, ct);
+        await AnnounceAsync(await PersistAsync(batch, newRoom: null, ct), batch.Events);
         return pdu.EventId;
     }
 
@@ -101,14 +107,15 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
 
         using var held = await context.Locks.AcquireAsync(roomId, ct);
         var row = new RoomRow { RoomId = roomId, RoomVersion = version.Id, Creator = creator, CreatedTs = context.Time.GetUtcNow().ToUnixTimeMilliseconds(), IsPublic = isPublic };
-        await PersistAsync(batch, row, ct);
+        await AnnounceAsync(await PersistAsync(batch, row, ct), batch.Events);
         return roomId;
     }
 
     private LocalEventBatch NewBatch(RoomSnapshot snapshot, long earliestTs = 0) =>
         new(snapshot, (id, ct) => LoadEventAsync(id, snapshot.Version, ct), context.ServerName, context.SigningKey, context.Time, earliestTs);
 
-    private async Task PersistAsync(LocalEventBatch batch, RoomRow? newRoom, CancellationToken ct)
+    /// <summary>Persists a local batch and remembers the room after it (snapshot, cached events); the caller announces it.</summary>
+    private async Task<PersistResult> PersistAsync(LocalEventBatch batch, RoomRow? newRoom, CancellationToken ct)
     {
         var before = batch.Start with { RoomId = batch.Working.RoomId };
         PersistResult result;
@@ -122,7 +129,8 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
             context.Snapshots.Forget(before.RoomId);
             throw;
         }
-        await AfterPersistAsync(result, batch.Events);
+        Remember(result, batch.Events);
+        return result;
     }
 
     /// <summary>
@@ -142,7 +150,8 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
             throw;
         }
         var timeline = batch.Events.Where(e => e.Kind == EventKind.Timeline).Select(e => new NewEvent(e.Pdu)).ToList();
-        await AfterPersistAsync(result, timeline);
+        Remember(result, timeline);
+        await AnnounceAsync(result, timeline);
         return result;
     }
 
@@ -153,11 +162,16 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
     public Task<int> PersistBackfillAsync(string roomId, IReadOnlyList<Remote.BackfilledEvent> events, long depthCeiling, CancellationToken ct) =>
         persister.PersistBackfillAsync(roomId, events, depthCeiling, ct);
 
-    /// <summary>Step 4 of the event path: the new snapshot and cached events, push rules, then sync waiters wake.</summary>
-    private async Task AfterPersistAsync(PersistResult result, IReadOnlyList<NewEvent> events)
+    /// <summary>After every persist, still under the room's lock: the new snapshot and the cached events.</summary>
+    private void Remember(PersistResult result, IReadOnlyList<NewEvent> events)
     {
         context.Snapshots.Set(result.Snapshot);
         foreach (var e in events) context.Events.Add(e.Pdu);
+    }
+
+    /// <summary>Step 4 of the event path: push rules, then sync waiters wake.</summary>
+    private async Task AnnounceAsync(PersistResult result, IReadOnlyList<NewEvent> events)
+    {
         if (events.Count > 0) await push.OnPersistedAsync(result.Snapshot, events, result.StreamOrderings);
 
         var keys = new HashSet<string>(StringComparer.Ordinal) { result.Snapshot.RoomId };
