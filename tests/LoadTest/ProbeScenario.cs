@@ -20,11 +20,10 @@ public static class ProbeScenario
         var room = await server.CreateRoomAsync(a.Token);
         await server.JoinAsync(b.Token, room);
         for (var i = 0; i < 20; i++) await server.SendTextAsync(a.Token, room, "warm");
-        var since = (string)(await server.SendAsync(HttpMethod.Get, "/_matrix/client/v3/sync?timeout=0", b.Token))["next_batch"]!;
-
         await Measure("versions", 50, async () => await server.Http.GetStringAsync("/_matrix/client/versions"));
         await Measure("whoami", 50, async () => await server.SendAsync(HttpMethod.Get, "/_matrix/client/v3/account/whoami", a.Token));
         await Measure("send", 100, () => server.SendTextAsync(a.Token, room, "probe"));
+        var since = (string)(await server.SendAsync(HttpMethod.Get, "/_matrix/client/v3/sync?timeout=0", b.Token))["next_batch"]!;
         await Measure("empty incremental sync", 100, async () => await server.SendAsync(HttpMethod.Get, $"/_matrix/client/v3/sync?timeout=0&since={since}", b.Token));
         var last = since;
         await Measure("send + woken sync", 20, async () =>
