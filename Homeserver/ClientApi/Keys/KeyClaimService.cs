@@ -9,7 +9,7 @@ namespace Messenger.Homeserver.ClientApi.Keys;
 /// <c>POST /keys/claim</c> ("One-time and fallback keys"): for each requested device, its oldest one-time key of the
 /// algorithm, handed out exactly once (deleted in the statement that reads it); when none is left, its fallback key,
 /// which stays and is marked used. A request costs the same few statements however many devices it names. A device with neither is left out. Users of other servers go through
-/// <see cref="IRemoteKeyDirectory"/>.
+/// <see cref="IRemoteKeyDirectory"/>, all servers in parallel within the client's <c>timeout</c>.
 /// </summary>
 public sealed class KeyClaimService(DeviceKeyStore keys, DatabaseWriteGate writeGate, IRemoteKeyDirectory remote, HomeserverConfig config)
 {
@@ -36,9 +36,11 @@ public sealed class KeyClaimService(DeviceKeyStore keys, DatabaseWriteGate write
         var claimed = new JsonObject();
         var failures = new JsonObject();
         if (byServer.Remove(config.ServerName, out var localUsers)) await ClaimLocalAsync(localUsers, requests, claimed, ct);
-        foreach (var (server, users) in byServer)
+        var answers = await Task.WhenAll(byServer.Select(async pair =>
+            (Server: pair.Key, Users: pair.Value,
+             Answer: await remote.ClaimAsync(pair.Key, pair.Value.ToDictionary(u => u, u => requests[u], StringComparer.Ordinal), timeout, ct))));
+        foreach (var (server, users, answer) in answers)
         {
-            var answer = await remote.ClaimAsync(server, users.ToDictionary(u => u, u => requests[u], StringComparer.Ordinal), timeout, ct);
             if (answer.Failure is not null) failures[server] = answer.Failure;
             else if (answer.Response?["one_time_keys"] is JsonObject part)
             {

@@ -11,7 +11,9 @@ namespace Messenger.Homeserver.ClientApi.Keys;
 /// <c>POST /keys/query</c> ("Tracking the device list for a user"): the device keys of existing devices with their
 /// display names, and the cross-signing keys, each with the uploaded signatures the requester may see
 /// ("Key and signature security"); the user-signing key only of the requester. Users of other servers are asked
-/// through <see cref="IRemoteKeyDirectory"/>; a server that cannot answer is listed in <c>failures</c>.
+/// through <see cref="IRemoteKeyDirectory"/>, all servers in parallel within the client's <c>timeout</c>; a server that
+/// cannot answer is listed in <c>failures</c>. Of a remote user only the master and self-signing keys are passed on,
+/// never a user-signing key (it is only ever shown to its owner).
 /// </summary>
 public sealed class KeyQueryService(DeviceKeyStore keys, CrossSigningStore crossSigning, IRemoteKeyDirectory remote, HomeserverConfig config)
 {
@@ -43,9 +45,12 @@ public sealed class KeyQueryService(DeviceKeyStore keys, CrossSigningStore cross
         if (byServer.Remove(config.ServerName, out var localUsers))
             await AddLocalAsync(requester, localUsers.ToDictionary(u => u, u => devicesByUser[u], StringComparer.Ordinal), response, ct);
 
-        foreach (var (server, users) in byServer)
+        // Every remote server is asked at once, each within the client's timeout, so the slowest bounds the request.
+        var answers = await Task.WhenAll(byServer.Select(async pair =>
+            (Server: pair.Key, Users: pair.Value,
+             Answer: await remote.QueryAsync(pair.Key, pair.Value.ToDictionary(u => u, u => devicesByUser[u], StringComparer.Ordinal), timeout, ct))));
+        foreach (var (server, users, answer) in answers)
         {
-            var answer = await remote.QueryAsync(server, users.ToDictionary(u => u, u => devicesByUser[u], StringComparer.Ordinal), timeout, ct);
             if (answer.Failure is not null)
             {
                 response["failures"]![server] = answer.Failure;
