@@ -55,6 +55,7 @@ public static class FederationApiSetup
         services.AddSingleton<PresenceEdus>();
         services.AddSingleton<IEduHandler>(sp => sp.GetRequiredService<PresenceEdus>());
         services.AddSingleton<IEduHandler, ReceiptEdus>();
+        services.AddSingleton<IEduHandler, DirectToDeviceEdus>();
         // Leaving, knocking and inviting across servers: both halves of each handshake.
         services.AddScoped<MembershipTemplates>();
         services.AddScoped<FederationInvites>();
