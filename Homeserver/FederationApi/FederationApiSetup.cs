@@ -62,6 +62,8 @@ public static class FederationApiSetup
         services.AddScoped<IFederationMemberships, FederationMemberships>();
         services.AddScoped<RemoteInviter>();
         services.AddScoped<RoomServer.Remote.IRemoteMemberships, RemoteMemberships>();
+        // Local media for other servers (remote media for local users is the content repository's RemoteMediaCache).
+        services.AddScoped<IFederationMediaSource, FederationMediaSource>();
         return services;
     }
 
@@ -80,6 +82,7 @@ public static class FederationApiSetup
         federation.MapRoomEventEndpoints();
         federation.MapMembershipEndpoints();
         federation.MapTimestampEndpoints();
+        federation.MapContentRepositoryEndpoints();
     }
 
     internal static FederationOptions Options(HomeserverConfig config)

@@ -21,9 +21,9 @@ public static class MediaEndpoints
     {
         var authenticated = app.MapGroup(AuthenticatedPrefix);
         authenticated.MapGet("/config", (Requester requester, MediaService media) => Config(media));
-        authenticated.MapGet("/download/{serverName}/{mediaId}", (string serverName, string mediaId, Requester requester, HttpContext http, MediaService media) =>
+        authenticated.MapGet("/download/{serverName}/{mediaId}", (string serverName, string mediaId, Requester requester, HttpContext http, MediaLookup media) =>
             DownloadAsync(serverName, mediaId, null, http, media, legacy: false));
-        authenticated.MapGet("/download/{serverName}/{mediaId}/{fileName}", (string serverName, string mediaId, string fileName, Requester requester, HttpContext http, MediaService media) =>
+        authenticated.MapGet("/download/{serverName}/{mediaId}/{fileName}", (string serverName, string mediaId, string fileName, Requester requester, HttpContext http, MediaLookup media) =>
             DownloadAsync(serverName, mediaId, fileName, http, media, legacy: false));
         authenticated.MapGet("/thumbnail/{serverName}/{mediaId}", (string serverName, string mediaId, Requester requester, HttpContext http, ThumbnailService thumbnails) =>
             ThumbnailAsync(serverName, mediaId, http, thumbnails, legacy: false));
@@ -33,9 +33,9 @@ public static class MediaEndpoints
         legacy.MapPost("/upload", async (Requester requester, HttpContext http, MediaService media) =>
             MatrixJson.Ok(new { content_uri = await media.UploadAsync(requester, ReadUpload(http, media), http.RequestAborted) }));
         legacy.MapGet("/config", (Requester requester, MediaService media) => Config(media));
-        legacy.MapGet("/download/{serverName}/{mediaId}", (string serverName, string mediaId, HttpContext http, MediaService media) =>
+        legacy.MapGet("/download/{serverName}/{mediaId}", (string serverName, string mediaId, HttpContext http, MediaLookup media) =>
             DownloadAsync(serverName, mediaId, null, http, media, legacy: true));
-        legacy.MapGet("/download/{serverName}/{mediaId}/{fileName}", (string serverName, string mediaId, string fileName, HttpContext http, MediaService media) =>
+        legacy.MapGet("/download/{serverName}/{mediaId}/{fileName}", (string serverName, string mediaId, string fileName, HttpContext http, MediaLookup media) =>
             DownloadAsync(serverName, mediaId, fileName, http, media, legacy: true));
         legacy.MapGet("/thumbnail/{serverName}/{mediaId}", (string serverName, string mediaId, HttpContext http, ThumbnailService thumbnails) =>
             ThumbnailAsync(serverName, mediaId, http, thumbnails, legacy: true));
@@ -56,19 +56,22 @@ public static class MediaEndpoints
     /// <summary><c>GET …/config</c>: the upload limit, the one key the spec defines.</summary>
     private static IResult Config(MediaService media) => MatrixJson.Ok(new JsonObject { ["m.upload.size"] = media.MaxUploadSize });
 
-    /// <summary><c>GET …/download/{serverName}/{mediaId}[/{fileName}]</c>: the bytes, never a redirect, served safely.</summary>
-    private static async Task<IResult> DownloadAsync(string serverName, string mediaId, string? fileName, HttpContext http, MediaService media, bool legacy)
+    /// <summary>
+    /// <c>GET …/download/{serverName}/{mediaId}[/{fileName}]</c>: the bytes, never a redirect, served safely; another
+    /// server's media is fetched and cached first (<see cref="MediaLookup"/>).
+    /// </summary>
+    private static async Task<IResult> DownloadAsync(string serverName, string mediaId, string? fileName, HttpContext http, MediaLookup media, bool legacy)
     {
-        var row = await media.ResolveAsync(serverName, mediaId, TimeoutOf(http.Request), http.RequestAborted);
-        if (legacy) MediaService.RequireUnauthenticatedAccess(row);
-        return Serve(http, media.ContentOf(row, fileName));
+        var stored = await media.FindAsync(serverName, mediaId, TimeoutOf(http.Request), legacy, !legacy || AllowRemote(http.Request), http.RequestAborted);
+        return Serve(http, media.ContentOf(stored, fileName));
     }
 
     /// <summary><c>GET …/thumbnail/{serverName}/{mediaId}</c>; see <see cref="ThumbnailService"/>.</summary>
     private static async Task<IResult> ThumbnailAsync(string serverName, string mediaId, HttpContext http, ThumbnailService thumbnails, bool legacy)
     {
         var request = ThumbnailRequest.Parse(http.Request.Query);
-        return Serve(http, await thumbnails.ThumbnailAsync(serverName, mediaId, request, TimeoutOf(http.Request), legacy, http.RequestAborted));
+        var allowRemote = !legacy || AllowRemote(http.Request);
+        return Serve(http, await thumbnails.ThumbnailAsync(serverName, mediaId, request, TimeoutOf(http.Request), legacy, allowRemote, http.RequestAborted));
     }
 
     /// <summary>
@@ -95,6 +98,14 @@ public static class MediaEndpoints
         var fileName = http.Request.Query["filename"].ToString();
         return new MediaUpload(http.Request.Body, http.Request.ContentLength, http.Request.ContentType, fileName);
     }
+
+    /// <summary>The deprecated endpoints' <c>allow_remote</c> (default true): false answers remote media 404 without fetching it.</summary>
+    private static bool AllowRemote(HttpRequest request) => request.Query["allow_remote"].ToString() switch
+    {
+        "" or "true" => true,
+        "false" => false,
+        _ => throw MatrixError.InvalidParam("allow_remote must be true or false"),
+    };
 
     private static long? TimeoutOf(HttpRequest request)
     {

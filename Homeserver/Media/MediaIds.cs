@@ -16,6 +16,6 @@ public static class MediaIds
 
     public static string New() => RandomNumberGenerator.GetString(Letters, 24);
 
-    public static bool IsValid(string mediaId) =>
-        mediaId.Length is > 0 and <= MaxLength && mediaId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+    public static bool IsValid(string mediaId, int maxLength = MaxLength) =>
+        mediaId.Length > 0 && mediaId.Length <= maxLength && mediaId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 }

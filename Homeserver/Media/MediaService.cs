@@ -8,7 +8,7 @@ namespace Messenger.Homeserver.Media;
 
 /// <summary>
 /// The content repository of local media: uploads (direct and asynchronous), lookups for download and thumbnail.
-/// Remote media (another server name) is answered <c>M_NOT_FOUND</c> until federation can fetch it.
+/// Media of other servers is <see cref="RemoteMediaCache"/>'s; <see cref="MediaLookup"/> chooses.
 /// </summary>
 public sealed class MediaService(MediaStore store, MediaFiles files, UploadWaiters waiters, HomeserverConfig config, TimeProvider time)
 {
@@ -129,11 +129,14 @@ public sealed class MediaService(MediaStore store, MediaFiles files, UploadWaite
     /// For the deprecated unauthenticated endpoints: media made under the v1.12 freeze is 404 <c>M_NOT_FOUND</c> there,
     /// exactly as unknown media, so they reveal nothing of it.
     /// </summary>
-    public static MediaRow RequireUnauthenticatedAccess(MediaRow row) => row.Authenticated ? throw UnknownMedia() : row;
+    public static StoredMedia RequireUnauthenticatedAccess(StoredMedia media) => media.Authenticated ? throw UnknownMedia() : media;
 
-    /// <summary>The file and presentation of uploaded media; <paramref name="fileName"/> overrides the upload's name.</summary>
-    public MediaContent ContentOf(MediaRow row, string? fileName) =>
-        new(files.ContentPath(row.Sha256!), row.ContentType ?? DefaultContentType, fileName ?? row.UploadName);
+    /// <summary>An uploaded local row as stored content.</summary>
+    public static StoredMedia Stored(MediaRow row) => new(row.Sha256!, row.ContentType ?? DefaultContentType, row.UploadName, row.Authenticated);
+
+    /// <summary>The file and presentation of stored media; <paramref name="fileName"/> overrides the upload's name.</summary>
+    public MediaContent ContentOf(StoredMedia media, string? fileName) =>
+        new(files.ContentPath(media.Sha256), media.ContentType, fileName ?? media.UploadName);
 
     public static MatrixException UnknownMedia() => MatrixError.NotFound("Media not found");
 
@@ -144,10 +147,10 @@ public sealed class MediaService(MediaStore store, MediaFiles files, UploadWaite
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>The given type when it parses as a media type (the spec's default when absent or unparseable).</summary>
-    private static string NormalizeContentType(string? contentType) =>
+    public static string NormalizeContentType(string? contentType) =>
         !string.IsNullOrWhiteSpace(contentType) && MediaTypeHeaderValue.TryParse(contentType, out var parsed) && parsed.MediaType is not null
             ? parsed.ToString()
             : DefaultContentType;
 
-    private static string? NormalizeFileName(string? fileName) => string.IsNullOrEmpty(fileName) ? null : fileName;
+    public static string? NormalizeFileName(string? fileName) => string.IsNullOrEmpty(fileName) ? null : fileName;
 }

@@ -15,6 +15,10 @@ public static class MediaSetup
         services.AddScoped<MediaStore>();
         services.AddScoped<MediaService>();
         services.AddScoped<ThumbnailService>();
+        services.AddScoped<MediaLookup>();
+        services.AddScoped<RemoteMediaCache>();
+        services.AddSingleton<RemoteMediaFetcher>();
+        services.AddSingleton<KeyedLocks>();
         services.TryAddSingleton(sp => new OutboundAddressPolicy(sp.GetRequiredService<HomeserverConfig>().Outbound.AllowedPrivateRanges));
         services.AddScoped<UrlPreviewService>();
         services.AddHttpClient(UrlPreviewService.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))

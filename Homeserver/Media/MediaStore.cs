@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Messenger.Homeserver.Media;
 
-/// <summary>The <c>media</c> table: one row per local <c>mxc://</c> id.</summary>
+/// <summary>The <c>media</c> table (one row per local <c>mxc://</c> id) and the <c>remote_media_cache</c>.</summary>
 public sealed class MediaStore(HomeserverDbContext db)
 {
     public Task<MediaRow?> FindAsync(string mediaId, CancellationToken ct = default) =>
@@ -40,4 +40,26 @@ public sealed class MediaStore(HomeserverDbContext db)
     public Task<int> DeleteExpiredPendingAsync(long now, CancellationToken ct = default) =>
         db.Media.TagWith("MediaStore.DeleteExpiredPending")
             .Where(m => m.Sha256 == null && m.UnusedExpiresTs <= now).ExecuteDeleteAsync(ct);
+
+    public Task<RemoteMediaRow?> FindRemoteAsync(string origin, string mediaId, CancellationToken ct = default) =>
+        db.RemoteMedia.TagWith("MediaStore.FindRemote").AsNoTracking().FirstOrDefaultAsync(m => m.Origin == origin && m.MediaId == mediaId, ct);
+
+    /// <summary>
+    /// Records fetched remote media. Another process that cached the same id first wins: its row is returned, and
+    /// both name the same content when the origin served the same bytes.
+    /// </summary>
+    public async Task<RemoteMediaRow> AddRemoteAsync(RemoteMediaRow row, CancellationToken ct = default)
+    {
+        db.RemoteMedia.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return row;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return await FindRemoteAsync(row.Origin, row.MediaId, ct) ?? throw new InvalidOperationException("remote media row vanished");
+        }
+    }
 }

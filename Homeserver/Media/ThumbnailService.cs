@@ -6,17 +6,21 @@ namespace Messenger.Homeserver.Media;
 /// upload of the same bytes — is a file read. Non-images: 400 <c>M_UNKNOWN</c>, as the spec's 400 response says
 /// ("the server cannot thumbnail the content").
 /// </summary>
-public sealed class ThumbnailService(MediaService media, MediaFiles files, Thumbnailer thumbnailer)
+public sealed class ThumbnailService(MediaLookup media, MediaFiles files, Thumbnailer thumbnailer)
 {
     private static readonly string[] CachedFormats = ["png", "jpg"];
 
     /// <summary>Generating at most this many thumbnails at once bounds the memory decoding takes (4 bytes a pixel).</summary>
     private static readonly SemaphoreSlim Generating = new(2, 2);
 
-    public async Task<MediaContent> ThumbnailAsync(string serverName, string mediaId, ThumbnailRequest request, long? timeoutMs, bool legacy, CancellationToken ct)
+    /// <summary>
+    /// A thumbnail of local or (fetched and cached, then thumbnailed here) remote media; <paramref name="legacy"/> and
+    /// <paramref name="allowRemote"/> as in <see cref="MediaLookup.FindAsync"/>.
+    /// </summary>
+    public async Task<MediaContent> ThumbnailAsync(string serverName, string mediaId, ThumbnailRequest request, long? timeoutMs, bool legacy,
+        bool allowRemote, CancellationToken ct)
     {
-        var row = await media.ResolveAsync(serverName, mediaId, timeoutMs, ct);
-        if (legacy) MediaService.RequireUnauthenticatedAccess(row);
+        var row = await media.FindAsync(serverName, mediaId, timeoutMs, legacy, allowRemote, ct);
         var original = media.ContentOf(row, null);
         if (!Thumbnailer.CanThumbnail(original.ContentType)) throw Thumbnailer.CannotThumbnail();
 
@@ -24,7 +28,7 @@ public sealed class ThumbnailService(MediaService media, MediaFiles files, Thumb
         var name = $"{width}x{height}-{request.Method.ToString().ToLowerInvariant()}";
         foreach (var extension in CachedFormats)
         {
-            var cached = files.ThumbnailPath(row.Sha256!, $"{name}.{extension}");
+            var cached = files.ThumbnailPath(row.Sha256, $"{name}.{extension}");
             if (File.Exists(cached)) return Thumbnail(cached, extension);
         }
 
@@ -43,7 +47,7 @@ public sealed class ThumbnailService(MediaService media, MediaFiles files, Thumb
             // Already no larger than asked: the spec wants the original, not an upscaled copy.
             return original with { FileName = "thumbnail" + ExtensionOf(original.ContentType) };
         }
-        var path = files.ThumbnailPath(row.Sha256!, $"{name}.{image.Extension}");
+        var path = files.ThumbnailPath(row.Sha256, $"{name}.{image.Extension}");
         await files.SaveThumbnailAsync(path, image.Bytes, ct);
         return Thumbnail(path, image.Extension);
     }

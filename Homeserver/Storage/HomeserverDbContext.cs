@@ -19,6 +19,7 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<UiaSessionRow> UiaSessions => Set<UiaSessionRow>();
     public DbSet<RegistrationTokenRow> RegistrationTokens => Set<RegistrationTokenRow>();
     public DbSet<MediaRow> Media => Set<MediaRow>();
+    public DbSet<RemoteMediaRow> RemoteMedia => Set<RemoteMediaRow>();
     public DbSet<RoomRow> Rooms => Set<RoomRow>();
     public DbSet<EventRow> Events => Set<EventRow>();
     public DbSet<EventEdgeRow> EventEdges => Set<EventEdgeRow>();
@@ -127,6 +128,16 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.Property(x => x.MediaId).HasMaxLength(64);
             e.Property(x => x.Sha256).HasMaxLength(64);
             e.HasIndex(x => new { x.UserId, x.UnusedExpiresTs });
+            e.HasIndex(x => x.Sha256);
+        });
+
+        model.Entity<RemoteMediaRow>(e =>
+        {
+            e.ToTable("remote_media_cache");
+            e.HasKey(x => new { x.Origin, x.MediaId });
+            e.Property(x => x.Origin).HasMaxLength(255);
+            e.Property(x => x.MediaId).HasMaxLength(255);
+            e.Property(x => x.Sha256).HasMaxLength(64);
             e.HasIndex(x => x.Sha256);
         });
 

@@ -148,7 +148,7 @@ public abstract class MediaTests(ServerFixture server)
 
     [Theory]
     [InlineData("test.local", "NoSuchMediaIdAtAllHere")]
-    [InlineData("other.example", "AbCdEfGhIjKlMnOpQrStUvWx")]
+    [InlineData("other.example", "..%2F..%2Fhomeserver.yaml")]
     [InlineData("test.local", "..%2F..%2Fhomeserver.yaml")]
     [InlineData("test.local", "bad.id")]
     public async Task Unknown_remote_or_malformed_media_is_404_M_NOT_FOUND(string serverName, string mediaId)
@@ -157,6 +157,14 @@ public abstract class MediaTests(ServerFixture server)
         (await Http.GetMatrixAsync($"{Authenticated}/download/{serverName}/{mediaId}", alice.AccessToken)).AssertError(404, "M_NOT_FOUND");
         (await Http.GetMatrixAsync($"{Legacy}/download/{serverName}/{mediaId}")).AssertError(404, "M_NOT_FOUND");
         (await Http.GetMatrixAsync($"{Authenticated}/thumbnail/{serverName}/{mediaId}?width=32&height=32", alice.AccessToken)).AssertError(404, "M_NOT_FOUND");
+    }
+
+    /// <summary>A server that cannot be reached: 502, as Synapse answers "Failed to fetch remote media", and nothing kept.</summary>
+    [Fact]
+    public async Task Media_of_an_unreachable_server_is_502()
+    {
+        var alice = await Http.RegisterAsync();
+        (await Http.GetMatrixAsync($"{Authenticated}/download/other.example/AbCdEfGhIjKlMnOpQrStUvWx", alice.AccessToken)).AssertError(502, "M_UNKNOWN");
     }
 
     [Fact]

@@ -55,7 +55,8 @@ public sealed class FakeRemoteServer : IAsyncDisposable
         throw new TimeoutException("no matching transaction arrived");
     }
 
-    public static async Task<FakeRemoteServer> StartAsync(string serverName, TestDns dns)
+    /// <param name="routes">More scripted routes (e.g. media answers) mapped beside the key and transaction ones.</param>
+    public static async Task<FakeRemoteServer> StartAsync(string serverName, TestDns dns, Action<WebApplication>? routes = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
@@ -88,6 +89,7 @@ public sealed class FakeRemoteServer : IAsyncDisposable
                 ? Results.Json(new JsonObject { ["pdus"] = new JsonObject() })
                 : Results.Json(new JsonObject { ["errcode"] = "M_UNKNOWN", ["error"] = "scripted failure" }, statusCode: status);
         });
+        routes?.Invoke(app);
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         dns.Register(serverName, address.Port);

@@ -20,6 +20,9 @@ public abstract class FederatingPair : IAsyncLifetime
     public FederatingServer A => Available(a);
     public FederatingServer B => Available(b);
 
+    /// <summary>Top-level YAML sections added to one server's configuration (e.g. smaller limits).</summary>
+    protected virtual string ExtraYaml(string serverName) => "";
+
     /// <summary>The database section for one server, or null (with a reason) when the database is not available.</summary>
     protected abstract Task<(string? Yaml, string? SkipReason, Func<Task>? Cleanup)> DatabaseAsync(string serverName);
 
@@ -34,9 +37,10 @@ public abstract class FederatingPair : IAsyncLifetime
             skipReason = reasonA ?? reasonB ?? "database not available";
             return;
         }
-        a = await FederatingServer.StartAsync(NameA, Dns, yamlA);
+        a = await FederatingServer.StartAsync(NameA, Dns, yamlA, "\n" + ExtraYaml(NameA));
         b = await FederatingServer.StartAsync(NameB, Dns, yamlB, $"""
               domain_blacklist: ["{Blocked}"]
+            {ExtraYaml(NameB)}
             """);
     }
 
@@ -56,7 +60,7 @@ public abstract class FederatingPair : IAsyncLifetime
 }
 
 /// <summary>Both servers on SQLite files.</summary>
-public sealed class SqliteFederatingPair : FederatingPair
+public class SqliteFederatingPair : FederatingPair
 {
     protected override Task<(string? Yaml, string? SkipReason, Func<Task>? Cleanup)> DatabaseAsync(string serverName) =>
         Task.FromResult<(string?, string?, Func<Task>?)>(("""
@@ -67,7 +71,7 @@ public sealed class SqliteFederatingPair : FederatingPair
 }
 
 /// <summary>Both servers on PostgreSQL, a database each.</summary>
-public sealed class PostgresFederatingPair : FederatingPair
+public class PostgresFederatingPair : FederatingPair
 {
     protected override async Task<(string? Yaml, string? SkipReason, Func<Task>? Cleanup)> DatabaseAsync(string serverName)
     {
