@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Messenger.Federation;
 using Messenger.Federation.Endpoints;
 using Messenger.Federation.Ports;
@@ -64,6 +65,10 @@ public static class FederationApiSetup
         services.AddScoped<RoomServer.Remote.IRemoteMemberships, RemoteMemberships>();
         // Local media for other servers (remote media for local users is the content repository's RemoteMediaCache).
         services.AddScoped<IFederationMediaSource, FederationMediaSource>();
+        // Room directories and space summaries both ways; replaces the unreachable stand-ins of the directories.
+        services.AddScoped<IFederationDirectory, FederationDirectory>();
+        services.Replace(ServiceDescriptor.Singleton<ClientApi.Directories.IRemoteRoomDirectory, FederationRoomDirectory>());
+        services.Replace(ServiceDescriptor.Singleton<ClientApi.Directories.IRemoteSpaceHierarchy, FederationSpaceHierarchy>());
         return services;
     }
 
@@ -83,6 +88,7 @@ public static class FederationApiSetup
         federation.MapMembershipEndpoints();
         federation.MapTimestampEndpoints();
         federation.MapContentRepositoryEndpoints();
+        federation.MapRoomDirectoryEndpoints();
     }
 
     internal static FederationOptions Options(HomeserverConfig config)

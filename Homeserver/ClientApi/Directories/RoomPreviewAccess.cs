@@ -28,6 +28,30 @@ public sealed class RoomPreviewAccess(RoomStore rooms, RoomSummaryStore summarie
         return false;
     }
 
+    /// <summary>
+    /// Whether another server may see a room's summary (server-server "Spaces": rooms "the requesting server could
+    /// feasibly peek/join"): world-readable history; a <c>public</c>, <c>knock</c> or <c>knock_restricted</c> join
+    /// rule; a user of that server joined or invited; or <c>restricted</c>/<c>knock_restricted</c> with a user of that
+    /// server joined to an allowed room (Synapse's rule).
+    /// </summary>
+    public async Task<bool> MayServerPeekAsync(LocalRoomSummary room, string serverName, CancellationToken ct)
+    {
+        var summary = room.Summary;
+        if (summary.HistoryVisibility == "world_readable") return true;
+        if (summary.JoinRule is JoinRules.Public or JoinRules.Knock or JoinRules.KnockRestricted) return true;
+        if (await HasMemberAsync(summary.RoomId, serverName, Membership.Join, ct) || await HasMemberAsync(summary.RoomId, serverName, Membership.Invite, ct))
+            return true;
+        if (summary.JoinRule != JoinRules.Restricted) return false;
+        foreach (var allowed in await AllowedRoomIdsAsync(summary.RoomId, ct))
+        {
+            if (await HasMemberAsync(allowed, serverName, Membership.Join, ct)) return true;
+        }
+        return false;
+    }
+
+    private async Task<bool> HasMemberAsync(string roomId, string serverName, string membership, CancellationToken ct) =>
+        (await rooms.MembersAsync(roomId, membership, ct)).Any(u => u.EndsWith(":" + serverName, StringComparison.Ordinal));
+
     /// <summary>The <c>m.room_membership</c> rooms of the join rules' <c>allow</c> list (restricted rooms).</summary>
     public async Task<List<string>> AllowedRoomIdsAsync(string roomId, CancellationToken ct)
     {

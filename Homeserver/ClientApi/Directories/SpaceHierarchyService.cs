@@ -68,11 +68,39 @@ public sealed class SpaceHierarchyService(RoomSummaryStore summaries, RoomPrevie
 
     /// <summary>
     /// The hierarchy entry of a room this server has, as <paramref name="userId"/> may see it, or null when it is
-    /// unknown or hidden from them. The federation API's <c>/hierarchy</c> builds its <c>room</c> from this too.
+    /// unknown or hidden from them.
     /// </summary>
     public async Task<JsonObject?> RoomEntryAsync(string roomId, string userId, bool suggestedOnly, CancellationToken ct)
     {
         if (await summaries.FindAsync(roomId, ct) is not { } room || !await access.MayPreviewAsync(room, userId, ct)) return null;
+        return await EntryAsync(room, suggestedOnly, ct);
+    }
+
+    /// <summary>
+    /// The federation <c>GET /hierarchy/{roomId}</c> answer for <paramref name="serverName"/> (server-server "Spaces"):
+    /// the room and those children it could peek or join (<see cref="RoomPreviewAccess.MayServerPeekAsync"/>), the
+    /// others' ids as <c>inaccessible_children</c>; children unknown here are left out, as the spec says. Null when the
+    /// room is unknown here or the server could not peek or join it (404).
+    /// </summary>
+    public async Task<JsonObject?> ServerHierarchyAsync(string serverName, string roomId, bool suggestedOnly, CancellationToken ct)
+    {
+        if (await summaries.FindAsync(roomId, ct) is not { } room || !await access.MayServerPeekAsync(room, serverName, ct)) return null;
+        var entry = await EntryAsync(room, suggestedOnly, ct);
+        var children = new JsonArray();
+        var inaccessible = new JsonArray();
+        foreach (var child in ((JsonArray)entry["children_state"]!).OfType<JsonObject>().Take(MaxRoomsVisited))
+        {
+            var childId = (string)child["state_key"]!;
+            if (await summaries.FindAsync(childId, ct) is not { } childRoom) continue;
+            if (await access.MayServerPeekAsync(childRoom, serverName, ct)) children.Add(await EntryAsync(childRoom, suggestedOnly, ct));
+            else inaccessible.Add(childId);
+        }
+        return new JsonObject { ["room"] = entry, ["children"] = children, ["inaccessible_children"] = inaccessible };
+    }
+
+    private async Task<JsonObject> EntryAsync(LocalRoomSummary room, bool suggestedOnly, CancellationToken ct)
+    {
+        var roomId = room.Summary.RoomId;
         var entry = PublicRoomsService.Chunk(room.Summary, room.JoinedMembers);
         entry["room_version"] = room.RoomVersion;
         if (room.Summary.Encryption is { } algorithm) entry["encryption"] = algorithm;
