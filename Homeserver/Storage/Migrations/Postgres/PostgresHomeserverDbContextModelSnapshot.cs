@@ -1194,6 +1194,52 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("registration_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RemoteMediaRow", b =>
+                {
+                    b.Property<string>("Origin")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("origin");
+
+                    b.Property<string>("MediaId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("media_id");
+
+                    b.Property<bool>("Authenticated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("authenticated");
+
+                    b.Property<long>("CachedTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cached_ts");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content_type");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<string>("UploadName")
+                        .HasColumnType("text")
+                        .HasColumnName("upload_name");
+
+                    b.HasKey("Origin", "MediaId");
+
+                    b.HasIndex("Sha256");
+
+                    b.ToTable("remote_media_cache", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ReportRow", b =>
                 {
                     b.Property<long>("Id")

@@ -1179,6 +1179,52 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("registration_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RemoteMediaRow", b =>
+                {
+                    b.Property<string>("Origin")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("origin");
+
+                    b.Property<string>("MediaId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("media_id");
+
+                    b.Property<bool>("Authenticated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("authenticated");
+
+                    b.Property<long>("CachedTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cached_ts");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.Property<string>("UploadName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("upload_name");
+
+                    b.HasKey("Origin", "MediaId");
+
+                    b.HasIndex("Sha256");
+
+                    b.ToTable("remote_media_cache", (string)null);
+                });
+
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.ReportRow", b =>
                 {
                     b.Property<long>("Id")
