@@ -68,8 +68,10 @@ public abstract class FederationBackfillTests(FederatingPair pair)
         await pair.A.Client.SendTextAsync(alice, roomId, "before bob");
         var bob = await pair.B.Client.RegisterAsync();
         await SharedRooms.JoinAsync(pair.B, bob, roomId, pair.A.ServerName);
+        // B's token is taken before A sends, so the message cannot already be behind it when B's sync starts.
+        var bobSince = (string)(await pair.B.Client.SyncAsync(bob))["next_batch"]!;
         await pair.A.Client.SendTextAsync(alice, roomId, "after bob");
-        var atB = await pair.B.Client.CollectBodiesAsync(bob, (string)(await pair.B.Client.SyncAsync(bob))["next_batch"]!, roomId, 1);
+        var atB = await pair.B.Client.CollectBodiesAsync(bob, bobSince, roomId, 1);
         Assert.Equal(["after bob"], atB);
 
         var history = await PaginateAllAsync(pair.B, bob, roomId, null, 10);
