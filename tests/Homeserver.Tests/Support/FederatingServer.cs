@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Messenger.Federation.Discovery;
 using Messenger.Homeserver.Configuration;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,9 @@ public sealed class FederatingServer : IAsyncDisposable
     }
 
     public string ServerName { get; }
+
+    /// <summary>Origins whose federation requests this server answers 503 (a partition); healed with <see cref="FederationPartition.Heal"/>.</summary>
+    public FederationPartition Partition { get; } = new();
     public string Directory { get; }
     public IServiceProvider Services => app!.Services;
 
@@ -91,7 +95,11 @@ public sealed class FederatingServer : IAsyncDisposable
 
     private async Task RunAsync(HomeserverConfig config)
     {
-        app = HomeserverApp.Build(config, builder => builder.Services.AddSingleton<IDnsResolver>(dns));
+        app = HomeserverApp.Build(config, builder =>
+        {
+            builder.Services.AddSingleton<IDnsResolver>(dns);
+            builder.Services.AddSingleton<IStartupFilter>(Partition);
+        });
         await HomeserverApp.InitializeAsync(app);
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
