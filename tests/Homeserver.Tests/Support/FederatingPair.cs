@@ -52,9 +52,15 @@ public abstract class FederatingPair : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (a is not null) await a.DisposeAsync();
-        if (b is not null) await b.DisposeAsync();
-        foreach (var cleanup in cleanups) await cleanup();
+        try
+        {
+            if (a is not null) await a.DisposeAsync();
+        }
+        finally
+        {
+            if (b is not null) await b.DisposeAsync();
+            foreach (var cleanup in cleanups) await cleanup();
+        }
         GC.SuppressFinalize(this);
     }
 }
