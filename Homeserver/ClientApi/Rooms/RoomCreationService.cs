@@ -13,9 +13,12 @@ namespace Messenger.Homeserver.ClientApi.Rooms;
 /// <summary>
 /// <c>POST /createRoom</c> ("Creation"): checks the whole request first, then builds the room's first events in the
 /// spec's order — create, creator's join, power levels, canonical alias, preset state, initial_state, name, topic,
-/// invites — and persists them in one transaction. A rejected event rejects the whole room.
+/// invites — and persists them in one transaction. A rejected event rejects the whole room. Users of other servers are
+/// invited once the room exists, each as <c>POST /invite</c> would ("Inviting to a room": their server signs the invite
+/// before it is stored, and only that reaches them); a refusal fails the request, as in Synapse.
 /// </summary>
-public sealed class RoomCreationService(RoomEventPipeline pipeline, MemberProfiles profiles, HomeserverConfig config, AliasService aliases)
+public sealed class RoomCreationService(RoomEventPipeline pipeline, MemberProfiles profiles, HomeserverConfig config, AliasService aliases,
+    RoomServer.Remote.IRemoteMemberships remote)
 {
     public async Task<string> CreateAsync(Requester requester, CreateRoomRequest request, CancellationToken ct)
     {
@@ -55,10 +58,12 @@ public sealed class RoomCreationService(RoomEventPipeline pipeline, MemberProfil
         foreach (var (key, value) in request.PowerLevelContentOverride ?? []) powerLevels[key] = value?.DeepClone();
         var join = await profiles.MembershipContentAsync(requester.UserId, Membership.Join, ct);
         var sender = requester.UserId;
+        var localInvitees = invitees.Where(i => ServerOf(i) == ServerOf(sender)).ToList();
 
+        string roomId;
         try
         {
-            return await pipeline.CreateRoomAsync(version, sender, visibility == "public", async batch =>
+            roomId = await pipeline.CreateRoomAsync(version, sender, visibility == "public", async batch =>
             {
                 await batch.AddAsync(new LocalEvent(sender, EventTypes.Create, creation, StateKey: ""), ct);
                 await batch.AddAsync(new LocalEvent(sender, EventTypes.Member, join, StateKey: sender), ct);
@@ -75,11 +80,9 @@ public sealed class RoomCreationService(RoomEventPipeline pipeline, MemberProfil
                 foreach (var state in initialState) await batch.AddAsync(new LocalEvent(sender, state.Type, state.Content, StateKey: state.StateKey), ct);
                 if (request.Name is not null) await batch.AddAsync(new LocalEvent(sender, EventTypes.Name, new JsonObject { ["name"] = request.Name }, StateKey: ""), ct);
                 if (request.Topic is not null) await batch.AddAsync(new LocalEvent(sender, EventTypes.Topic, TopicContent(request.Topic), StateKey: ""), ct);
-                foreach (var invitee in invitees)
+                foreach (var invitee in localInvitees)
                 {
-                    var invite = await profiles.MembershipContentAsync(invitee, Membership.Invite, ct);
-                    if (request.IsDirect == true) invite["is_direct"] = true;
-                    await batch.AddAsync(new LocalEvent(sender, EventTypes.Member, invite, StateKey: invitee), ct);
+                    await batch.AddAsync(new LocalEvent(sender, EventTypes.Member, await InviteContentAsync(invitee, request, ct), StateKey: invitee), ct);
                 }
             }, ct);
         }
@@ -93,7 +96,23 @@ public sealed class RoomCreationService(RoomEventPipeline pipeline, MemberProfil
         {
             throw new MatrixException(new MatrixErrorCode("M_INVALID_ROOM_STATE", 400), $"The requested room state is not allowed: {e.Message}");
         }
+
+        foreach (var invitee in invitees.Except(localInvitees))
+        {
+            var invite = new LocalEvent(sender, EventTypes.Member, await InviteContentAsync(invitee, request, ct), StateKey: invitee);
+            await pipeline.SendCountersignedAsync(roomId, invite, remote.CountersignInviteAsync, ct);
+        }
+        return roomId;
     }
+
+    private async Task<JsonObject> InviteContentAsync(string invitee, CreateRoomRequest request, CancellationToken ct)
+    {
+        var invite = await profiles.MembershipContentAsync(invitee, Membership.Invite, ct);
+        if (request.IsDirect == true) invite["is_direct"] = true;
+        return invite;
+    }
+
+    private static string ServerOf(string userId) => userId[(userId.IndexOf(':') + 1)..];
 
     /// <summary>The plain topic and, since v1.15, its <c>m.topic</c> text/plain representation.</summary>
     private static JsonObject TopicContent(string topic) => new()

@@ -49,6 +49,26 @@ public abstract class InviteFederationTests(FederatingPair pair)
     }
 
     [Fact]
+    public async Task CreateRoom_invites_a_remote_user_through_their_server_and_a_local_one_in_the_room()
+    {
+        var alice = await pair.A.Client.RegisterAsync();
+        var carol = await pair.A.Client.RegisterAsync();
+        var bob = await pair.B.Client.RegisterAsync();
+
+        var roomId = await pair.A.Client.CreateRoomAsync(alice, new { preset = "private_chat", name = "Created with invites", invite = new[] { bob.UserId, carol.UserId } });
+
+        var inviteEvent = await StateEventAsync(pair.A, roomId, bob.UserId);
+        Assert.Equal("invite", (string?)inviteEvent.Content["membership"]);
+        Assert.NotNull(inviteEvent.Json["signatures"]![pair.B.ServerName]);
+        Assert.Equal("invite", (string?)(await StateEventAsync(pair.A, roomId, carol.UserId)).Content["membership"]);
+        var inviteState = (await pair.B.Client.SyncAsync(bob))["rooms"]!["invite"]![roomId]!["invite_state"]!["events"]!.AsArray();
+        Assert.Contains(inviteState, e => (string?)e!["type"] == EventTypes.Name && (string?)e["content"]!["name"] == "Created with invites");
+        (await pair.B.Client.PostMatrixAsync($"{V3}/rooms/{Uri.EscapeDataString(roomId)}/join", new { }, bob.AccessToken)).AssertOk();
+        var members = (await pair.A.Client.RoomGetAsync(alice, roomId, "joined_members")).AssertOk().Body["joined"]!.AsObject();
+        Assert.True(members.ContainsKey(bob.UserId));
+    }
+
+    [Fact]
     public async Task Rejecting_a_remote_invite_goes_through_the_inviters_server()
     {
         var (roomId, alice, bob) = await InvitedAsync();
