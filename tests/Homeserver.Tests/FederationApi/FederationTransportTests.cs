@@ -100,13 +100,24 @@ public abstract class FederationTransportTests(FederatingPair servers)
         Assert.Equal(user.UserId.Split(':')[0][1..], (string?)profile["displayname"]);
     }
 
+    /// <summary>
+    /// GET /_matrix/federation/v1/version, unauthenticated; its OpenAPI response is exactly
+    /// <c>{"server": {"name": string, "version": string}}</c>.
+    /// </summary>
     [Fact]
-    public async Task Version_answers_without_authentication()
+    public async Task Version_answers_without_authentication_with_exactly_the_server_name_and_version()
     {
         using var http = servers.B.RawFederationClient();
-        var json = JsonNode.Parse(await http.GetStringAsync("/_matrix/federation/v1/version", TestContext.Current.CancellationToken))!;
-        Assert.Equal("Messenger", (string?)json["server"]!["name"]);
-        Assert.False(string.IsNullOrEmpty((string?)json["server"]!["version"]));
+        using var response = await http.GetAsync("/_matrix/federation/v1/version", TestContext.Current.CancellationToken);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsObject();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["server"], json.Select(p => p.Key));
+        var server = json["server"]!.AsObject();
+        Assert.Equal(["name", "version"], server.Select(p => p.Key).Order());
+        Assert.Equal("Messenger", (string?)server["name"]);
+        Assert.Matches(@"^\d+\.\d+\.\d+", (string?)server["version"]);
     }
 
     [Fact]

@@ -23,6 +23,9 @@ public abstract class FederatingPair : IAsyncLifetime
     /// <summary>Top-level YAML sections added to one server's configuration (e.g. smaller limits).</summary>
     protected virtual string ExtraYaml(string serverName) => "";
 
+    /// <summary>Whether one server verifies the others' (self-signed) certificates, as production does; default: no.</summary>
+    protected virtual bool VerifiesTls(string serverName) => false;
+
     /// <summary>The database section for one server, or null (with a reason) when the database is not available.</summary>
     protected abstract Task<(string? Yaml, string? SkipReason, Func<Task>? Cleanup)> DatabaseAsync(string serverName);
 
@@ -37,11 +40,11 @@ public abstract class FederatingPair : IAsyncLifetime
             skipReason = reasonA ?? reasonB ?? "database not available";
             return;
         }
-        a = await FederatingServer.StartAsync(NameA, Dns, yamlA, "\n" + ExtraYaml(NameA));
+        a = await FederatingServer.StartAsync(NameA, Dns, yamlA, "\n" + ExtraYaml(NameA), VerifiesTls(NameA));
         b = await FederatingServer.StartAsync(NameB, Dns, yamlB, $"""
               domain_blacklist: ["{Blocked}"]
             {ExtraYaml(NameB)}
-            """);
+            """, VerifiesTls(NameB));
     }
 
     private FederatingServer Available(FederatingServer? server)

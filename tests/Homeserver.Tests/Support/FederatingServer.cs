@@ -14,7 +14,8 @@ namespace Messenger.Homeserver.Tests.Support;
 /// One of several homeservers that federate in a test: its own server name, a federation listener on 127.0.0.1 with
 /// a self-signed certificate for that name made here, and the shared <see cref="TestDns"/> so the others find it.
 /// TLS verification is off (<c>federation.verify_tls: false</c>, the switch for test deployments) because no CA
-/// signed the certificate; loopback is allowed for outbound federation.
+/// signed the certificate, unless <c>verifyTls</c> asks for the production default (then this server can reach no
+/// other test server); loopback is allowed for outbound federation.
 /// </summary>
 public sealed class FederatingServer : IAsyncDisposable
 {
@@ -42,7 +43,7 @@ public sealed class FederatingServer : IAsyncDisposable
     /// <summary>The HTTPS base address of the federation listener.</summary>
     public Uri FederationAddress { get; private set; } = null!;
 
-    public static async Task<FederatingServer> StartAsync(string serverName, TestDns dns, string databaseYaml, string federationYaml = "")
+    public static async Task<FederatingServer> StartAsync(string serverName, TestDns dns, string databaseYaml, string federationYaml = "", bool verifyTls = false)
     {
         var directory = Path.Combine(Path.GetTempPath(), "messenger-fed-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
@@ -81,7 +82,7 @@ public sealed class FederatingServer : IAsyncDisposable
               argon2_memory_kib: 64
               argon2_iterations: 1
             federation:
-              verify_tls: false
+              verify_tls: {(verifyTls ? "true" : "false")}
               allowed_private_ranges: ["127.0.0.0/8"]
             {federationYaml}
             logging:
