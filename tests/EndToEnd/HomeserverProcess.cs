@@ -8,15 +8,28 @@ namespace Messenger.EndToEnd.Tests;
 /// runs it (<c>dotnet Messenger.Homeserver.dll --config homeserver.yaml</c>), on Kestrel bound to
 /// 127.0.0.1, so end-to-end clients test what ships rather than an in-memory host.
 /// Started on first use and shared by the tests of a class; disposing kills it and deletes its
-/// directory.
+/// directory. Made with a <see cref="TestCertificateAuthority"/>, it federates (see <see cref="TestHomeserverConfig"/>)
+/// and trusts that authority alone.
 /// </summary>
 public sealed class HomeserverProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly TestCertificateAuthority? authority;
     private DirectoryInfo? directory;
     private CapturedProcess? process;
     private Uri? baseUrl;
+
+    /// <summary>A lone server named <c>localhost</c>.</summary>
+    public HomeserverProcess()
+    {
+    }
+
+    /// <summary>A federating server named <c>127.0.0.1:PORT</c> whose certificate <paramref name="authority"/> issues.</summary>
+    internal HomeserverProcess(TestCertificateAuthority authority) => this.authority = authority;
+
+    /// <summary>The server name, once started.</summary>
+    public string? ServerName { get; private set; }
 
     /// <summary>What the server printed so far, for a failing test's output.</summary>
     public string Log => process?.Output ?? "(the homeserver was not started)";
@@ -37,8 +50,9 @@ public sealed class HomeserverProcess : IAsyncDisposable
             }
 
             directory = System.IO.Directory.CreateTempSubdirectory("messenger-e2e-");
-            var config = TestHomeserverConfig.Write(directory.FullName);
+            var config = TestHomeserverConfig.Write(directory.FullName, authority);
             process = CapturedProcess.Start(StartInfo(config));
+            ServerName = config.ServerName;
             await WaitUntilAnsweringAsync(config.BaseUrl, cancellationToken);
             baseUrl = config.BaseUrl;
             return baseUrl;
@@ -90,6 +104,14 @@ public sealed class HomeserverProcess : IAsyncDisposable
             {
                 info.Environment.Remove(name);
             }
+        }
+
+        // OpenSSL's variables, which .NET on Linux reads for its root store: the test authority (alone in its
+        // directory) is the only trusted root, so the other server's certificate verifies and no other would.
+        if (config.Authority is not null)
+        {
+            info.Environment["SSL_CERT_FILE"] = config.Authority.CertificatePath;
+            info.Environment["SSL_CERT_DIR"] = Path.GetDirectoryName(config.Authority.CertificatePath)!;
         }
 
         return info;

@@ -17,12 +17,19 @@ internal static class NodeSuites
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "EndToEndJsDirectory").Value!;
 
-    /// <summary>File names of the suites, one xunit case each so a failure names its suite.</summary>
+    /// <summary>Suites that need two federating homeservers; <see cref="FederationJsSdkTests"/> runs them.</summary>
+    public static IReadOnlyList<string> FederationSuites { get; } = ["federation.test.mjs"];
+
+    /// <summary>The variable that gives a federation suite the second server's client base URL.</summary>
+    public const string OtherBaseUrlVariable = "MESSENGER_OTHER_BASE_URL";
+
+    /// <summary>File names of the single-server suites, one xunit case each so a failure names its suite.</summary>
     public static IEnumerable<string> Files() =>
         System.IO.Directory.EnumerateFiles(Directory, "*.test.mjs")
             .Select(Path.GetFileName)
-            .Order(StringComparer.Ordinal)
-            .Cast<string>();
+            .Cast<string>()
+            .Except(FederationSuites)
+            .Order(StringComparer.Ordinal);
 
     /// <summary>Full path of <paramref name="program"/> on PATH, or null when it is not installed.</summary>
     public static string? FindOnPath(string program)

@@ -22,9 +22,15 @@ if (!baseUrl) {
   );
 }
 
-/** A client with no access token, as a user has before registering or logging in. */
-export function anonymousClient() {
-  return createClient({ baseUrl });
+/**
+ * Base URL of a second homeserver that federates with the first, for the federation suites (tests/EndToEnd starts
+ * both and sets this); undefined when only one server runs.
+ */
+export const otherBaseUrl = process.env.MESSENGER_OTHER_BASE_URL;
+
+/** A client with no access token, as a user has before registering or logging in; on `server` (default: the one under test). */
+export function anonymousClient(server = baseUrl) {
+  return createClient({ baseUrl: server });
 }
 
 /** A client that acts as the session `credentials` came from (a /register or /login response). */
@@ -49,10 +55,10 @@ export function uniqueUsername(prefix) {
  * Registers through the standard User-Interactive Authentication dummy flow
  * (Client-Server API, "User-Interactive Authentication API"): the first request,
  * without `auth`, must get 401 with `flows` offering `m.login.dummy` and a `session`;
- * the second completes that stage in the same session.
+ * the second completes that stage in the same session. `server`: the homeserver to register on.
  */
-export async function registerWithDummyFlow(username, password, extra = {}) {
-  const client = anonymousClient();
+export async function registerWithDummyFlow(username, password, extra = {}, server = baseUrl) {
+  const client = anonymousClient(server);
   const challenge = await expectMatrixError(
     client.registerRequest({ username, password, ...extra }),
     401,

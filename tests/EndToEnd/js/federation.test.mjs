@@ -1,0 +1,114 @@
+// Two homeservers federating (issue 7, "Proof"): users of each talk through their own server only, so everything one
+// sees of the other crossed the Server-Server API (invites, joins, PDUs in transactions, typing and receipt EDUs,
+// backfill, device keys and to-device messages). Observed through matrix-js-sdk's own sync loops; every wait ends on
+// an SDK event. tests/EndToEnd starts both servers (named 127.0.0.1:PORT, TLS with verified certificates) and sets
+// MESSENGER_BASE_URL (server A) and MESSENGER_OTHER_BASE_URL (server B).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ClientEvent, Direction, EventType, ReceiptType, RoomEvent, RoomMemberEvent, RoomStateEvent } from "matrix-js-sdk";
+import { baseUrl, otherBaseUrl, registerWithDummyFlow, syncingClient, uniqueUsername, waitUntil } from "./matrix.mjs";
+
+const password = "correct horse battery staple";
+const skip = otherBaseUrl ? false : "MESSENGER_OTHER_BASE_URL is not set: this suite needs two federating servers (run it through dotnet test)";
+
+const updates = [ClientEvent.Sync, ClientEvent.Room, RoomEvent.Timeline, RoomEvent.Receipt, RoomEvent.MyMembership,
+  RoomStateEvent.Members, RoomMemberEvent.Membership, RoomMemberEvent.Typing];
+
+/** A user registered on `server` with a syncing client; `t.after` stops it. */
+async function user(t, name, server) {
+  const credentials = await registerWithDummyFlow(uniqueUsername(name), password, {}, server);
+  const client = await syncingClient(credentials, { clientOptions: { baseUrl: server } });
+  t.after(() => client.stopClient());
+  return { credentials, client, userId: credentials.user_id };
+}
+
+/** The part of a user id after the first colon: the server name (here an IP literal with a port). */
+const serverOf = (userId) => userId.slice(userId.indexOf(":") + 1);
+
+/** Resolves once `client`'s sync shows `userId` with `membership` in `roomId`. */
+function membership(client, roomId, userId, membership, description) {
+  return waitUntil(client, updates, () => client.getRoom(roomId)?.getMember(userId)?.membership === membership, description);
+}
+
+/** The event `eventId` once it is in `client`'s live timeline of `roomId`. */
+function eventSeen(client, roomId, eventId, description) {
+  return waitUntil(client, updates, () => client.getRoom(roomId)?.findEventById(eventId), description);
+}
+
+/** Alice (server A) creates a room and invites Bob (server B), who joins; resolves once both syncs show him joined. */
+async function sharedRoom(alice, bob, options = {}) {
+  const { room_id: roomId } = await alice.client.createRoom({ preset: "private_chat", invite: [bob.userId], ...options });
+  await waitUntil(bob.client, updates, () => bob.client.getRoom(roomId)?.getMyMembership() === "invite", "Bob's sync to show the invite from the other server");
+  const invite = bob.client.getRoom(roomId).getMember(bob.userId).events.member;
+  assert.equal(invite.getSender(), alice.userId, "the invite is Alice's");
+  await bob.client.joinRoom(roomId);
+  await membership(alice.client, roomId, bob.userId, "join", "Alice's sync to show Bob's join from the other server");
+  await waitUntil(bob.client, updates, () => bob.client.getRoom(roomId)?.getMyMembership() === "join", "Bob's sync to show him joined");
+  return roomId;
+}
+
+test("users of two servers share a room: invite, join, messages both ways, typing and a read receipt", { skip, timeout: 120_000 }, async (t) => {
+  const alice = await user(t, "alice", baseUrl);
+  const bob = await user(t, "bob", otherBaseUrl);
+  assert.notEqual(serverOf(alice.userId), serverOf(bob.userId), "Alice and Bob are users of different servers");
+  const roomId = await sharedRoom(alice, bob, { name: "Across servers" });
+  assert.equal(bob.client.getRoom(roomId).name, "Across servers", "Bob's server got the room's state with the join");
+
+  await t.test("a message from each side reaches the other", async () => {
+    const { event_id: hello } = await alice.client.sendTextMessage(roomId, "Hello Bob, from server A");
+    const seenByBob = await eventSeen(bob.client, roomId, hello, "Alice's message in Bob's timeline");
+    assert.equal(seenByBob.getContent().body, "Hello Bob, from server A");
+    assert.equal(seenByBob.getSender(), alice.userId);
+
+    const { event_id: reply } = await bob.client.sendTextMessage(roomId, "Hi Alice, from server B");
+    const seenByAlice = await eventSeen(alice.client, roomId, reply, "Bob's reply in Alice's timeline");
+    assert.equal(seenByAlice.getContent().body, "Hi Alice, from server B");
+    const order = alice.client.getRoom(roomId).getLiveTimeline().getEvents().map((e) => e.getId());
+    assert.ok(order.indexOf(hello) < order.indexOf(reply), "Alice sees her message before Bob's reply");
+  });
+
+  await t.test("Bob sees Alice start and stop typing", async () => {
+    await alice.client.sendTyping(roomId, true, 30_000);
+    await waitUntil(bob.client, updates, () => bob.client.getRoom(roomId)?.getMember(alice.userId)?.typing === true, "Bob to see Alice typing");
+    await alice.client.sendTyping(roomId, false, 0);
+    await waitUntil(bob.client, updates, () => bob.client.getRoom(roomId)?.getMember(alice.userId)?.typing === false, "Bob to see Alice stop typing");
+  });
+
+  await t.test("a read receipt Bob sends reaches Alice", async () => {
+    const { event_id: eventId } = await alice.client.sendTextMessage(roomId, "did you read this?");
+    const event = await eventSeen(bob.client, roomId, eventId, "Alice's question in Bob's timeline");
+    await bob.client.sendReadReceipt(event, ReceiptType.Read);
+    await waitUntil(alice.client, updates, () => alice.client.getRoom(roomId)?.getEventReadUpTo(bob.userId, true) === eventId,
+      "Alice's sync to carry Bob's read receipt");
+  });
+});
+
+test("a user of the other server who joins late back-fills the history from before his server was in the room", { skip, timeout: 120_000 }, async (t) => {
+  const alice = await user(t, "alice", baseUrl);
+  const carol = await user(t, "carol", otherBaseUrl);
+  const alias = uniqueUsername("history");
+  const { room_id: roomId } = await alice.client.createRoom({ preset: "public_chat", room_alias_name: alias, name: "History" });
+  const sent = [];
+  for (let i = 1; i <= 30; i++) {
+    sent.push((await alice.client.sendTextMessage(roomId, `history ${i}`)).event_id);
+  }
+
+  // Carol's server has never seen the room: it resolves the alias on Alice's server and joins through it.
+  const joined = await carol.client.joinRoom(`#${alias}:${serverOf(alice.userId)}`);
+  assert.equal(joined.roomId, roomId, "the alias names Alice's room");
+  const room = await waitUntil(carol.client, updates, () => {
+    const r = carol.client.getRoom(roomId);
+    return r?.getMyMembership() === "join" ? r : undefined;
+  }, "Carol's sync to show the room");
+
+  // As a client scrolls up: /messages backwards until the room's creation, which her server must fetch from Alice's.
+  const timeline = room.getLiveTimeline();
+  for (let page = 0; page < 20 && timeline.getPaginationToken(Direction.Backward) !== null; page++) {
+    await carol.client.scrollback(room, 10);
+  }
+  const events = timeline.getEvents();
+  const texts = events.filter((e) => e.getType() === EventType.RoomMessage).map((e) => e.getContent().body);
+  assert.deepEqual(texts, sent.map((_, i) => `history ${i + 1}`), "all of Alice's messages, in order");
+  assert.deepEqual(events.filter((e) => e.getType() === EventType.RoomMessage).map((e) => e.getId()), sent);
+  assert.equal(events[0].getType(), EventType.RoomCreate, "the history reaches back to the room's creation");
+});
