@@ -11,12 +11,12 @@ namespace Messenger.Homeserver.FederationApi;
 /// <summary>
 /// The resident server's half of "Leaving Rooms (Rejecting Invites)" and "Knocking upon a room": templates built on the
 /// room as it stands (<see cref="MembershipTemplates"/>), and the signed events taken through the receive path like any
-/// PDU. A signed event that is not what was asked for (type, membership, sender of the origin, state key = sender,
+/// PDU; accepted, it goes on to the other servers in the room (<see cref="Sending.HandshakeRelay"/>). A signed event that is not what was asked for (type, membership, sender of the origin, state key = sender,
 /// signatures, format) is 400 <c>M_INVALID_PARAM</c> as the endpoints recommend; one the auth rules refuse is 403.
 /// Invites are <see cref="FederationInvites"/>.
 /// </summary>
 public sealed class FederationMemberships(RoomEventPipeline pipeline, RemoteEventIngest ingest, FederationRoomAccess access, MembershipTemplates templates,
-    FederationInvites invites) : IFederationMemberships
+    FederationInvites invites, Sending.HandshakeRelay relay) : IFederationMemberships
 {
     public async Task<JsonObject> MakeMembershipAsync(string origin, string roomId, string userId, string membership, IReadOnlyCollection<string>? supportedVersions, CancellationToken ct)
     {
@@ -43,6 +43,7 @@ public sealed class FederationMemberships(RoomEventPipeline pipeline, RemoteEven
         {
             case IngestOutcome.Dropped: throw FederationError.InvalidParam($"The {membership} event was not accepted: {result.Reason}");
             case IngestOutcome.Rejected or IngestOutcome.SoftFailed: throw FederationError.Forbidden(result.Reason ?? $"{membership} not allowed");
+            case IngestOutcome.Accepted: await relay.RelayAsync(origin, eventId, ct); break;
         }
         if (membership != Membership.Knock) return null;
         var after = await pipeline.SnapshotAsync(roomId, ct) ?? room;

@@ -7,7 +7,8 @@ namespace Messenger.Homeserver.Storage;
 
 /// <summary>
 /// The persistent per-destination queue of the federation sender. Local events enter it from the event stream
-/// (<see cref="FanoutAsync"/>, by stream position, in the transaction that advances the fan-out position), EDUs
+/// (<see cref="FanoutAsync"/>, by stream position, in the transaction that advances the fan-out position), remote
+/// events we accepted as the resident server of a membership handshake from <see cref="RelayAsync"/>, EDUs
 /// from <see cref="EnqueueEdu"/>. Items leave only when a transaction holding them got its 200.
 /// </summary>
 public sealed class FederationOutboxStore(HomeserverDbContext db)
@@ -45,25 +46,56 @@ public sealed class FederationOutboxStore(HomeserverDbContext db)
             foreach (var e in events)
             {
                 if (!UserId.TryParse(e.Sender, out var sender) || sender.ServerName.Value != serverName) continue;
-                if (!servers.TryGetValue(e.RoomId, out var joined))
-                {
-                    var members = await db.CurrentState.TagWith("FederationOutbox.JoinedMembers").AsNoTracking()
-                        .Where(s => s.RoomId == e.RoomId && s.Type == "m.room.member" && s.Membership == "join")
-                        .Select(s => s.StateKey).ToListAsync(ct);
-                    servers[e.RoomId] = joined = members.Select(ServerOf).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-                }
-                var destinations = new HashSet<string>(joined, StringComparer.Ordinal);
-                if (e.Type == "m.room.member" && e.StateKey is { } target && ServerOf(target) is { } targetServer) destinations.Add(targetServer);
-                destinations.Remove(serverName);
-                foreach (var destination in destinations)
-                {
-                    db.FederationOutbox.Add(new FederationOutboxRow { Destination = destination, StreamOrdering = e.StreamOrdering, CreatedTs = now });
-                }
+                if (!servers.TryGetValue(e.RoomId, out var joined)) servers[e.RoomId] = joined = await JoinedServersAsync(e.RoomId, ct);
+                Queue(e.StreamOrdering, Destinations(joined, e.Type, e.StateKey, serverName), now);
             }
             state.Position = events.Count == limit ? events[^1].StreamOrdering : upTo;
             await db.SaveChangesAsync(ct);
         }, ct);
         return looked;
+    }
+
+    /// <summary>
+    /// Queues an event a remote server handed us through a membership handshake (<c>send_join</c>, <c>send_leave</c>,
+    /// <c>send_knock</c>) for the other servers of the room, as the resident server must ("Joining Rooms": it "is
+    /// responsible for sending the join event to the other servers in the room"). The fan-out skips it (its sender is
+    /// not ours); <paramref name="origin"/> never gets its own event back. False when the event is not in the timeline.
+    /// </summary>
+    public async Task<bool> RelayAsync(string serverName, string eventId, string origin, long now, CancellationToken ct)
+    {
+        var e = await db.Events.TagWith("FederationOutbox.Relayed").AsNoTracking().Where(r => r.EventId == eventId && r.StreamOrdering > 0)
+            .Select(r => new { r.StreamOrdering, r.RoomId, r.Type, r.StateKey }).SingleOrDefaultAsync(ct);
+        if (e is null) return false;
+        var destinations = Destinations(await JoinedServersAsync(e.RoomId, ct), e.Type, e.StateKey, serverName);
+        destinations.Remove(origin);
+        Queue(e.StreamOrdering, destinations, now);
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    private async Task<List<string>> JoinedServersAsync(string roomId, CancellationToken ct)
+    {
+        var members = await db.CurrentState.TagWith("FederationOutbox.JoinedMembers").AsNoTracking()
+            .Where(s => s.RoomId == roomId && s.Type == "m.room.member" && s.Membership == "join")
+            .Select(s => s.StateKey).ToListAsync(ct);
+        return members.Select(ServerOf).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The servers with a joined member plus the target's server of a membership event (so a kicked or leaving server hears of it), without us.</summary>
+    private static HashSet<string> Destinations(List<string> joined, string type, string? stateKey, string serverName)
+    {
+        var destinations = new HashSet<string>(joined, StringComparer.Ordinal);
+        if (type == "m.room.member" && stateKey is { } target && ServerOf(target) is { } targetServer) destinations.Add(targetServer);
+        destinations.Remove(serverName);
+        return destinations;
+    }
+
+    private void Queue(long streamOrdering, IEnumerable<string> destinations, long now)
+    {
+        foreach (var destination in destinations)
+        {
+            db.FederationOutbox.Add(new FederationOutboxRow { Destination = destination, StreamOrdering = streamOrdering, CreatedTs = now });
+        }
     }
 
     /// <summary>Stages one EDU per destination; the caller saves.</summary>
