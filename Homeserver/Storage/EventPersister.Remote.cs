@@ -33,14 +33,19 @@ public sealed partial class EventPersister
             }
 
             var ids = batch.Events.Select(e => e.Pdu.EventId).Concat(batch.Outliers.Select(o => o.EventId)).ToList();
-            var stored = ids.Count == 0 ? [] : await db.Events.TagWith("EventPersister.StoredOutliers")
-                .Where(e => ids.Contains(e.EventId)).ToDictionaryAsync(e => e.EventId, ct);
+            var stored = new Dictionary<string, EventRow>(StringComparer.Ordinal);
+            foreach (var chunk in ids.Chunk(RoomStore.LargeChunk))
+            {
+                foreach (var row in await db.Events.TagWith("EventPersister.StoredOutliers").Where(e => EF.Parameter(chunk).Contains(e.EventId)).ToListAsync(ct))
+                    stored[row.EventId] = row;
+            }
 
+            var rows = new PendingRows();
             foreach (var group in batch.Groups)
             {
-                db.StateGroups.Add(new StateGroupRow { Id = group.Id, RoomId = roomId, PrevGroup = group.PrevGroup, ChainLength = group.ChainLength });
+                rows.StateGroups.Add(new StateGroupRow { Id = group.Id, RoomId = roomId, PrevGroup = group.PrevGroup, ChainLength = group.ChainLength });
                 foreach (var (key, eventId) in group.Entries)
-                    db.StateGroupEntries.Add(new StateGroupEntryRow { GroupId = group.Id, Type = key.Type, StateKey = key.Key, EventId = eventId });
+                    rows.StateGroupEntries.Add(new StateGroupEntryRow { GroupId = group.Id, Type = key.Type, StateKey = key.Key, EventId = eventId });
             }
 
             foreach (var outlier in batch.Outliers)
@@ -49,11 +54,12 @@ public sealed partial class EventPersister
                 var position = positions.Allocate();
                 allocated.Add(position);
                 NoteChange(roomId, outlier, position);
-                db.Events.Add(await NewRowAsync(roomId, outlier, -position, EventKind.Outlier, 0, 0, null, ct));
-                AddEdges(outlier, prevEdges: false, authEdges: true);
+                rows.Events.Add(await NewRowAsync(roomId, outlier, -position, EventKind.Outlier, 0, 0, null, ct));
+                rows.AddEdges(outlier, prevEdges: false, authEdges: true);
             }
 
             var orderings = new List<long>();
+            var redactions = new List<(string Target, string Redaction)>();
             foreach (var e in batch.Events)
             {
                 var position = positions.Allocate();
@@ -61,21 +67,21 @@ public sealed partial class EventPersister
                 NoteChange(roomId, e.Pdu, position);
                 var ordering = e.Kind == EventKind.Timeline ? position : -position;
                 if (e.Kind == EventKind.Timeline) orderings.Add(position);
-                var row = await NewRowAsync(roomId, e.Pdu, ordering, e.Kind, e.StateGroupBefore, e.StateGroupAfter, e.ReplacesState, ct);
+                var row = await NewRowAsync(roomId, e.Pdu, ordering, e.Kind, e.StateGroupBefore, e.StateGroupAfter, e.ReplacesState, ct, rows);
                 row.RejectionReason = e.RejectionReason;
                 if (stored.TryGetValue(e.Pdu.EventId, out var outlierRow))
                 {
                     // Known so far only as an outlier (e.g. from a join's auth chain): now it has its place in the DAG.
                     db.Entry(outlierRow).CurrentValues.SetValues(row);
-                    AddEdges(e.Pdu, prevEdges: true, authEdges: false);
+                    rows.AddEdges(e.Pdu, prevEdges: true, authEdges: false);
                 }
                 else
                 {
-                    db.Events.Add(row);
-                    AddEdges(e.Pdu, prevEdges: true, authEdges: true);
+                    rows.Events.Add(row);
+                    rows.AddEdges(e.Pdu, prevEdges: true, authEdges: true);
                 }
-                if (e.Kind == EventKind.Timeline) await EventSearchIndex.IndexAsync(db, e.Pdu, roomId, position, ct);
-                if (e.RedactionTarget is { } target) await ApplyRedactionAsync(roomId, target, e.Pdu.EventId, ct);
+                if (e.Kind == EventKind.Timeline && EventSearchIndex.EntryOf(db, e.Pdu, roomId, position) is { } entry) rows.Search.Add(entry);
+                if (e.RedactionTarget is { } target) redactions.Add((target, e.Pdu.EventId));
             }
 
             // A state resolution may change a user's membership without a member event of theirs in the batch (a state
@@ -88,7 +94,7 @@ public sealed partial class EventPersister
                 changes.Memberships.Changed(key.Key, allocated[^1]);
                 changes.RoomMembers.Changed(roomId, allocated[^1]);
             }
-            await ApplyCurrentStateDeltaAsync(roomId, before.State, after.State, batch, ct);
+            await ApplyCurrentStateDeltaAsync(roomId, before.State, after.State, batch, rows, ct);
             var gone = before.Extremities.Except(after.Extremities).ToList();
             if (gone.Count > 0)
             {
@@ -98,7 +104,10 @@ public sealed partial class EventPersister
             foreach (var id in after.Extremities.Except(before.Extremities)) db.ForwardExtremities.Add(new ForwardExtremityRow { RoomId = roomId, EventId = id });
             if (batch.NewRoom is null && after.StateGroup != before.StateGroup) await SetCurrentStateGroupAsync(roomId, after.StateGroup, ct);
 
+            await rows.FlushAsync(db, ct);
             await db.SaveChangesAsync(ct);
+            // Once the rows are in: a redaction may target an event of this same batch.
+            foreach (var (target, redaction) in redactions) await ApplyRedactionAsync(roomId, target, redaction, ct);
             await transaction.CommitAsync(ct);
             db.ChangeTracker.Clear();
             foreach (var group in batch.Groups) stateGroups.Set(group.Id, group.State);
@@ -111,7 +120,7 @@ public sealed partial class EventPersister
     }
 
     /// <summary>Writes the keys whose event changed, adds new ones and deletes keys a state resolution dropped.</summary>
-    private async Task ApplyCurrentStateDeltaAsync(string roomId, ImmutableDictionary<StateKey, string> before, ImmutableDictionary<StateKey, string> after, RemotePersistBatch batch, CancellationToken ct)
+    private async Task ApplyCurrentStateDeltaAsync(string roomId, ImmutableDictionary<StateKey, string> before, ImmutableDictionary<StateKey, string> after, RemotePersistBatch batch, PendingRows rows, CancellationToken ct)
     {
         if (ReferenceEquals(before, after)) return;
         var changed = after.Where(kv => !before.TryGetValue(kv.Key, out var old) || old != kv.Value).ToList();
@@ -130,7 +139,7 @@ public sealed partial class EventPersister
         if (before.Count == 0)
         {
             foreach (var (key, eventId) in changed)
-                db.CurrentState.Add(new CurrentStateRow { RoomId = roomId, Type = key.Type, StateKey = key.Key, EventId = eventId, Membership = MembershipFor(eventId) });
+                rows.CurrentState.Add(new CurrentStateRow { RoomId = roomId, Type = key.Type, StateKey = key.Key, EventId = eventId, Membership = MembershipFor(eventId) });
         }
         else
         {
@@ -146,7 +155,7 @@ public sealed partial class EventPersister
             await RoomSummaries.StageAsync(db, roomId, key.Type, key.Key, pdu.Content, ct);
             if (key.Type == EventTypes.Member && MembershipOf(pdu) == Membership.Join) joins.Add((key.Key, pdu.Content));
         }
-        await StageJoinedProfilesAsync(joins, ct);
+        await StageJoinedProfilesAsync(joins, rows, ct);
         foreach (var key in removed)
         {
             await db.CurrentState.TagWith("EventPersister.RemoveCurrentState")
@@ -158,7 +167,7 @@ public sealed partial class EventPersister
     /// The user directory entries of joined members (<see cref="UserDirectoryIndex"/>), read in chunks rather than one
     /// query per member: joining a remote room brings thousands at once.
     /// </summary>
-    private async Task StageJoinedProfilesAsync(List<(string UserId, System.Text.Json.Nodes.JsonObject Content)> joins, CancellationToken ct)
+    private async Task StageJoinedProfilesAsync(List<(string UserId, System.Text.Json.Nodes.JsonObject Content)> joins, PendingRows rows, CancellationToken ct)
     {
         if (joins.Count == 0) return;
         var latest = new Dictionary<string, System.Text.Json.Nodes.JsonObject>(StringComparer.Ordinal);
@@ -181,7 +190,7 @@ public sealed partial class EventPersister
             }
             else
             {
-                db.UserDirectory.Add(UserDirectoryIndex.Entry(userId, displayName, avatarUrl));
+                rows.UserDirectory.Add(UserDirectoryIndex.Entry(userId, displayName, avatarUrl));
             }
         }
     }

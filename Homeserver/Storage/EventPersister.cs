@@ -110,7 +110,8 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
         changes.Memberships.Changed(target, position);
     }
 
-    private async Task<EventRow> NewRowAsync(string roomId, Pdu pdu, long streamOrdering, EventKind kind, long groupBefore, long groupAfter, string? replaces, CancellationToken ct)
+    private async Task<EventRow> NewRowAsync(string roomId, Pdu pdu, long streamOrdering, EventKind kind, long groupBefore, long groupAfter, string? replaces, CancellationToken ct,
+        PendingRows? pending = null)
     {
         var relation = EventRelation.Of(pdu.Content);
         return new EventRow
@@ -119,7 +120,7 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
             StateKey = pdu.StateKey, Sender = pdu.Sender, OriginServerTs = pdu.OriginServerTs, Membership = MembershipOf(pdu),
             Json = WithoutUnsigned(pdu), StateGroupBefore = groupBefore, StateGroupAfter = groupAfter, ReplacesState = replaces,
             RelatesToId = relation?.ParentId, RelType = relation?.RelType,
-            ThreadId = kind is EventKind.Timeline or EventKind.Backfilled ? await ThreadOfAsync(roomId, relation, ct) : null, Kind = kind,
+            ThreadId = kind is EventKind.Timeline or EventKind.Backfilled ? await ThreadOfAsync(roomId, relation, pending, ct) : null, Kind = kind,
         };
     }
 
@@ -167,11 +168,12 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
     /// reaction of a threaded event is in that thread; one relating to the root stays in the main timeline).
     /// Each stored event carries its thread, so one lookup covers any number of hops.
     /// </summary>
-    private async Task<string?> ThreadOfAsync(string roomId, EventRelation? relation, CancellationToken ct)
+    private async Task<string?> ThreadOfAsync(string roomId, EventRelation? relation, PendingRows? pending, CancellationToken ct)
     {
         if (relation is not { } r) return null;
         if (r.RelType == EventRelation.Thread) return r.ParentId;
-        if (db.Events.Local.FirstOrDefault(e => e.EventId == r.ParentId) is { } pending) return pending.ThreadId;
+        if (pending?.Events.FindLast(e => e.EventId == r.ParentId) is { } inBatch) return inBatch.ThreadId;
+        if (db.Events.Local.FirstOrDefault(e => e.EventId == r.ParentId) is { } tracked) return tracked.ThreadId;
         return await db.Events.TagWith("EventPersister.ThreadOf").AsNoTracking()
             .Where(e => e.EventId == r.ParentId && e.RoomId == roomId).Select(e => e.ThreadId).FirstOrDefaultAsync(ct);
     }

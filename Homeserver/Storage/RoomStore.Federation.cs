@@ -35,14 +35,21 @@ public sealed partial class RoomStore
         return [.. result];
     }
 
+    /// <summary>Ids per query when they travel as one array parameter (a join looks up its whole state at once).</summary>
+    internal const int LargeChunk = 5000;
+
     /// <summary>Of <paramref name="eventIds"/>, those some stored event lists in its <c>prev_events</c> (so not forward extremities).</summary>
     public async Task<HashSet<string>> ReferencedAsPrevAsync(IReadOnlyCollection<string> eventIds, CancellationToken ct = default)
     {
         if (eventIds.Count == 0) return [];
-        var ids = eventIds.ToList();
-        var found = await db.EventEdges.TagWith("RoomStore.ReferencedAsPrev").AsNoTracking()
-            .Where(e => ids.Contains(e.PrevEventId)).Select(e => e.PrevEventId).Distinct().ToListAsync(ct);
-        return found.ToHashSet(StringComparer.Ordinal);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in eventIds.Chunk(LargeChunk))
+        {
+            // One array parameter (EF.Parameter), not one per id: binding thousands of named parameters costs more than the query.
+            found.UnionWith(await db.EventEdges.TagWith("RoomStore.ReferencedAsPrev").AsNoTracking()
+                .Where(e => EF.Parameter(chunk).Contains(e.PrevEventId)).Select(e => e.PrevEventId).Distinct().ToListAsync(ct));
+        }
+        return found;
     }
 
     /// <summary>The distinct <c>prev_events</c> of <paramref name="eventIds"/>.</summary>
@@ -66,8 +73,8 @@ public sealed partial class RoomStore
     public async Task<List<EventRow>> StoredEventsAsync(IReadOnlyCollection<string> eventIds, CancellationToken ct = default)
     {
         var rows = new List<EventRow>(eventIds.Count);
-        foreach (var chunk in eventIds.Chunk(500))
-            rows.AddRange(await db.Events.TagWith("RoomStore.StoredEvents").AsNoTracking().Where(e => chunk.Contains(e.EventId)).ToListAsync(ct));
+        foreach (var chunk in eventIds.Chunk(LargeChunk))
+            rows.AddRange(await db.Events.TagWith("RoomStore.StoredEvents").AsNoTracking().Where(e => EF.Parameter(chunk).Contains(e.EventId)).ToListAsync(ct));
         return rows;
     }
 }

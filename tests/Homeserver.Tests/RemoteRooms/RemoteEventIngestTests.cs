@@ -220,6 +220,29 @@ public abstract class RemoteEventIngestTests(IFederatedServer federated) : Remot
         var served = (await GetEventAsync(bob, room.RoomId, message.EventId)).AssertOk().Body;
         Assert.Empty(served["content"]!.AsObject());
     }
+
+    [Fact]
+    public async Task Redaction_in_the_same_transaction_as_its_target_is_applied()
+    {
+        var (room, remote, bob) = await JoinedRemoteRoomAsync("11");
+        var message = room.Add(remote, remote.User("alice"), "m.room.message", Text("zebra sent and taken back at once"));
+        var kept = room.Add(remote, remote.User("alice"), "m.room.message", Text("giraffe stays"));
+        var redaction = room.Add(remote, remote.User("alice"), EventTypes.Redaction, new JsonObject { ["redacts"] = message.EventId });
+
+        Assert.All(await IngestAsync(room, message, kept, redaction), r => Assert.Equal(IngestOutcome.Accepted, r.Outcome));
+
+        var served = (await GetEventAsync(bob, room.RoomId, message.EventId)).AssertOk().Body;
+        Assert.Empty(served["content"]!.AsObject());
+        Assert.Empty(await SearchAsync(bob, "zebra"));
+        Assert.Equal([kept.EventId], await SearchAsync(bob, "giraffe"));
+    }
+
+    private async Task<List<string>> SearchAsync(Session session, string term)
+    {
+        var body = new JsonObject { ["search_categories"] = new JsonObject { ["room_events"] = new JsonObject { ["search_term"] = term } } };
+        var found = (await Http.PostMatrixAsync(MatrixTestClient.V3 + "/search", body, session.AccessToken)).AssertOk().Body;
+        return [.. found["search_categories"]!["room_events"]!["results"]!.AsArray().Select(r => (string)r!["result"]!["event_id"]!)];
+    }
 }
 
 public sealed class SqliteRemoteEventIngestTests(FederatedSqliteServer server) : RemoteEventIngestTests(server), IClassFixture<FederatedSqliteServer>;
