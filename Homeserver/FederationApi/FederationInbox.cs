@@ -5,15 +5,19 @@ using Messenger.Federation.Protocol.Events;
 using Messenger.Federation.Protocol.RoomVersions;
 using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.RoomServer.Remote;
+using Microsoft.Extensions.Logging;
 
 namespace Messenger.Homeserver.FederationApi;
 
 /// <summary>
 /// The PDUs of a transaction, grouped by room and handed to <see cref="RemoteEventIngest"/> (the receive half of the
-/// event path). PDUs of a room whose server ACL denies the origin, or of rooms this server is not in, get an error
-/// under their event id (computed for v3+ rooms, whose PDUs carry none).
+/// event path). PDUs of a room whose server ACL denies the origin get an error under their event id (computed for v3+
+/// rooms, whose PDUs carry none). A PDU gets an entry only under an id we can work out from it and its room's version:
+/// one without <c>room_id</c>, of a room this server is not in (version unknown), or whose id cannot be computed is
+/// ignored, as Synapse does. Nothing about one room's PDUs fails the transaction: an unexpected failure becomes an
+/// error entry for that room's PDUs, and the other rooms' PDUs are still processed.
 /// </summary>
-public sealed class FederationInbox(RemoteEventIngest ingest, FederationRoomAccess access, RoomEventPipeline pipeline) : IFederationInbox
+public sealed partial class FederationInbox(RemoteEventIngest ingest, FederationRoomAccess access, RoomEventPipeline pipeline, ILogger<FederationInbox> log) : IFederationInbox
 {
     public async Task<JsonObject> ReceivePdusAsync(string origin, IReadOnlyList<JsonObject> pdus, CancellationToken ct)
     {
@@ -23,8 +27,7 @@ public sealed class FederationInbox(RemoteEventIngest ingest, FederationRoomAcce
             var list = room.ToList();
             string? refusal = null;
             RoomVersion? version = null;
-            if (room.Key.Length == 0) refusal = "PDU has no room_id";
-            else
+            if (room.Key.Length == 0) continue;
             {
                 try
                 {
@@ -33,30 +36,41 @@ public sealed class FederationInbox(RemoteEventIngest ingest, FederationRoomAcce
                 catch (FederationException e)
                 {
                     refusal = e.Message;
-                    version = (await pipeline.SnapshotAsync(room.Key, ct))?.Version;
                 }
             }
             if (refusal is not null)
             {
-                foreach (var pdu in list)
-                {
-                    if (EventIdOf(pdu, version) is { } eventId) results[eventId] = new JsonObject { ["error"] = refusal };
-                }
+                version = (await pipeline.SnapshotAsync(room.Key, ct))?.Version;
+                Refuse(results, list, version, refusal);
                 continue;
             }
-            foreach (var result in await ingest.IngestAsync(room.Key, list, ct, origin))
+            try
             {
-                if (result.EventId is null) continue;
-                results[result.EventId] = result.IsError ? new JsonObject { ["error"] = result.Reason ?? "not processed" } : new JsonObject();
+                foreach (var result in await ingest.IngestAsync(room.Key, list, ct, origin))
+                {
+                    if (result.EventId is null) continue;
+                    results[result.EventId] = result.IsError ? new JsonObject { ["error"] = result.Reason ?? "not processed" } : new JsonObject();
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogRoomFailed(log, e, origin, room.Key);
+                Refuse(results, list, (await pipeline.SnapshotAsync(room.Key, ct))?.Version, "failed to process the event");
             }
         }
         return results;
     }
 
-    /// <summary>The id the refused PDU goes by: from v3 its reference hash (needs the room version), before that its <c>event_id</c>.</summary>
-    private static string? EventIdOf(JsonObject pdu, RoomVersion? version)
+    /// <summary>An error under the id of each PDU that has one we can compute (none without the room's version).</summary>
+    private static void Refuse(JsonObject results, List<JsonObject> pdus, RoomVersion? version, string reason)
     {
-        if (version is not null && EventIds.Compute(pdu, version) is { IsSuccess: true } computed) return computed.Value;
-        return pdu["event_id"] is JsonValue id && id.TryGetValue(out string? eventId) ? eventId : null;
+        if (version is null) return;
+        foreach (var pdu in pdus)
+        {
+            if (ReceivedPduChecks.ComputableEventId(pdu, version) is { } eventId) results[eventId] = new JsonObject { ["error"] = reason };
+        }
     }
+
+    [LoggerMessage(EventId = 7451, Level = LogLevel.Error, Message = "PDUs from {Origin} for room {RoomId} could not be processed")]
+    private static partial void LogRoomFailed(ILogger logger, Exception exception, string origin, string roomId);
 }

@@ -28,8 +28,7 @@ public sealed class ReceivedPduChecks(IPduKeySource keys, RoomServerContext cont
             var result = formats[n]!;
             if (!result.IsSuccess)
             {
-                var id = json["event_id"] is JsonValue v && v.TryGetValue(out string? given) ? given : null;
-                parsed.Add(new CheckedPdu(null, new IngestResult(id, IngestOutcome.Dropped, "invalid event: " + result.Error)));
+                parsed.Add(new CheckedPdu(null, new IngestResult(ComputableEventId(json, version), IngestOutcome.Dropped, "invalid event: " + result.Error)));
                 continue;
             }
             var pdu = result.Value;
@@ -96,6 +95,24 @@ public sealed class ReceivedPduChecks(IPduKeySource keys, RoomServerContext cont
             });
         for (var i = 0; i < items.Count; i++) results[i] = items[i] is { } item ? results[first[item]] : default;
         return results;
+    }
+
+    /// <summary>
+    /// The id a malformed PDU goes by, if it has one we can work out: its reference hash (v3+), or a well-formed
+    /// <c>event_id</c> (v1–2). Otherwise it gets no entry in the transaction's results: a made-up id would answer for
+    /// an event that does not exist.
+    /// </summary>
+    public static string? ComputableEventId(JsonObject json, RoomVersion version)
+    {
+        try
+        {
+            return EventIds.Compute(json, version) is { IsSuccess: true } id ? id.Value : null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            // Redaction and canonical JSON of a malformed event (e.g. content not an object) may refuse it.
+            return null;
+        }
     }
 
     /// <summary>Below this many events the work stays on the calling thread.</summary>

@@ -133,6 +133,46 @@ public abstract class AdversarialFederationTests(FederatingPair pair)
     }
 
     [Fact]
+    public async Task Malformed_pdus_get_a_result_only_under_an_id_that_can_be_computed_and_never_break_the_transaction()
+    {
+        var (roomId, alice, bob) = await SharedRooms.SharedRoomAsync(pair.A, pair.B);
+        var valid = await ForgedPdus.BuildAsync(pair.A, roomId, alice.UserId, "m.room.message", Text("still delivered"));
+        var validId = await ForgedPdus.EventIdAsync(pair.A, roomId, valid);
+        var noRoom = await ForgedPdus.BuildAsync(pair.A, roomId, alice.UserId, "m.room.message", Text("no room"));
+        noRoom.Remove("room_id");
+        noRoom["event_id"] = $"$claimed:{pair.A.ServerName}";
+        // v3+ ids are reference hashes: a malformed PDU is answered under that, never under an event_id it claims.
+        var badDepth = await ForgedPdus.BuildAsync(pair.A, roomId, alice.UserId, "m.room.message", Text("bad depth"));
+        badDepth["depth"] = "deep";
+        badDepth["event_id"] = $"$claimed2:{pair.A.ServerName}";
+        var badDepthId = await ForgedPdus.EventIdAsync(pair.A, roomId, badDepth);
+
+        var answer = await ForgedPdus.SendAsync(pair.A, pair.B, [JsonValue.Create(42), JsonValue.Create("not an event"), new JsonArray(), noRoom, badDepth, valid]);
+
+        Assert.Equal(new[] { badDepthId, validId }.Order(), answer.Select(kv => kv.Key).Order());
+        Assert.NotNull(answer[badDepthId]!["error"]);
+        Assert.Empty(answer[validId]!.AsObject());
+        (await EventAsync(pair.B, bob, roomId, validId)).AssertOk();
+    }
+
+    [Fact]
+    public async Task In_a_v1_room_a_pdu_whose_event_id_is_malformed_gets_no_result()
+    {
+        var alice = await pair.A.Client.RegisterAsync();
+        var roomId = await pair.A.Client.CreateRoomAsync(alice, new { preset = "public_chat", room_version = "1" });
+        var bob = await pair.B.Client.RegisterAsync();
+        await SharedRooms.JoinAsync(pair.B, bob, roomId, pair.A.ServerName);
+        var valid = await ForgedPdus.BuildAsync(pair.A, roomId, alice.UserId, "m.room.message", Text("v1 message"));
+        var badId = await ForgedPdus.BuildAsync(pair.A, roomId, alice.UserId, "m.room.message", Text("bad id"));
+        badId["event_id"] = "not an event id";
+
+        var answer = await ForgedPdus.SendAsync(pair.A, pair.B, [badId, valid]);
+
+        Assert.Equal([(string)valid["event_id"]!], answer.Select(kv => kv.Key));
+        Assert.Empty(answer[(string)valid["event_id"]!]!.AsObject());
+    }
+
+    [Fact]
     public async Task Request_from_a_server_outside_the_allow_list_is_refused_with_403()
     {
         await using var listedOnly = await FederatingServer.StartAsync("listed-only.fed.test", pair.Dns, """

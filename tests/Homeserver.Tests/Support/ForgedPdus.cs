@@ -60,13 +60,13 @@ public static class ForgedPdus
         return id.Value;
     }
 
-    /// <summary><c>PUT /send/{txnId}</c> from <paramref name="from"/> to <paramref name="to"/>; the answer's <c>pdus</c>.</summary>
-    public static async Task<JsonObject> SendAsync(FederatingServer from, FederatingServer to, JsonObject[] pdus, JsonObject[]? edus = null)
+    /// <summary><c>PUT /send/{txnId}</c> from <paramref name="from"/> to <paramref name="to"/>; the answer's <c>pdus</c>. PDUs may be any JSON (a broken sender).</summary>
+    public static async Task<JsonObject> SendAsync(FederatingServer from, FederatingServer to, JsonNode?[] pdus, JsonObject[]? edus = null)
     {
         var body = new JsonObject
         {
             ["origin"] = from.ServerName, ["origin_server_ts"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            ["pdus"] = new JsonArray([.. pdus.Select(p => (JsonNode)p.DeepClone())]),
+            ["pdus"] = new JsonArray([.. pdus.Select(p => p?.DeepClone())]),
         };
         if (edus is not null) body["edus"] = new JsonArray([.. edus.Select(e => (JsonNode)e.DeepClone())]);
         var answer = await from.Services.GetRequiredService<IFederationClient>().PutJsonAsync(to.ServerName,
