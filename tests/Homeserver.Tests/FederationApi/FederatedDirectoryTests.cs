@@ -153,6 +153,27 @@ public abstract class FederatedDirectoryTests(FederatingPair pair)
         Assert.Equal("Leaf on A", (string?)rooms[2]!["name"]);
         Assert.Equal(remoteLeaf, (string?)rooms[1]!["children_state"]![0]!["state_key"]);
     }
+
+    [Fact]
+    public async Task Client_hierarchy_reuses_the_other_servers_answer_for_a_while()
+    {
+        var alice = await pair.A.Client.RegisterAsync();
+        var bob = await pair.B.Client.RegisterAsync();
+        var remoteSpace = await CreateSpaceAsync(pair.A, alice, "Named once");
+        var localSpace = await CreateSpaceAsync(pair.B, bob, "Space on B");
+        await AddChildAsync(pair.B, bob, localSpace, remoteSpace, FederatingPair.NameA);
+        var path = $"/_matrix/client/v1/rooms/{Uri.EscapeDataString(localSpace)}/hierarchy";
+        var first = (await pair.B.Client.GetMatrixAsync(path, bob.AccessToken)).AssertOk().Body["rooms"]!.AsArray();
+        Assert.Equal("Named once", (string?)first[1]!["name"]);
+
+        (await pair.A.Client.PutStateAsync(alice, remoteSpace, "m.room.name", "", new { name = "Renamed" })).AssertOk();
+
+        // Synapse keeps federation /hierarchy answers for 5 minutes; within them B does not ask A again.
+        var again = (await pair.B.Client.GetMatrixAsync(path, bob.AccessToken)).AssertOk().Body["rooms"]!.AsArray();
+        Assert.Equal("Named once", (string?)again[1]!["name"]);
+        var direct = await SignedGetAsync(pair.B, pair.A, $"/_matrix/federation/v1/hierarchy/{Uri.EscapeDataString(remoteSpace)}");
+        Assert.Equal("Renamed", (string?)direct["room"]!["name"]);
+    }
 }
 
 public sealed class SqliteFederatedDirectoryTests(SqliteFederatingPair pair) : FederatedDirectoryTests(pair), IClassFixture<SqliteFederatingPair>;
