@@ -82,7 +82,7 @@ public static class FederationApiSetup
         federation.MapUserKeysEndpoints();
         var services = app.ServiceProvider;
         var signal = services.GetRequiredService<FederationSenderSignal>();
-        services.GetRequiredService<EventNotifier>().OnAnyNotify(signal.Wake);
+        services.GetRequiredService<LocalEventFanout>().OnQueued(signal.Wake);
         services.GetRequiredService<TypingEdus>().Start();
         services.GetRequiredService<PresenceEdus>().Start();
         federation.MapRoomEventEndpoints();

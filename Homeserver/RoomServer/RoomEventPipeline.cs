@@ -14,7 +14,7 @@ namespace Messenger.Homeserver.RoomServer;
 /// one transaction (<see cref="EventPersister"/>), then notify (sync waiters now; federation and application-service
 /// senders read the same stream positions). Every room API that changes a room goes through here.
 /// </summary>
-public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister, RoomServerContext context, Push.IEventPushHook push)
+public sealed partial class RoomEventPipeline(RoomStore rooms, EventPersister persister, RoomServerContext context, Push.IEventPushHook push, LocalSendQueues sendQueues)
 {
     /// <summary>The room as the next local event sees it, or null if this server does not know the room.</summary>
     public async Task<RoomSnapshot?> SnapshotAsync(string roomId, CancellationToken ct)
@@ -41,31 +41,6 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
         pdu = RoomStore.ToPdu(row, version);
         context.Events.Add(pdu);
         return pdu;
-    }
-
-    /// <summary>
-    /// Sends one local event into a room. With a transaction id already used by this device, returns the event
-    /// that transaction created instead of sending again ("Transaction identifiers").
-    /// </summary>
-    public async Task<string> SendAsync(string roomId, LocalEvent request, CancellationToken ct)
-    {
-        if (request is { TxnId: { } txn, DeviceId: { } device } && await rooms.TxnEventAsync(request.Sender, device, txn, ct) is { } earlier)
-            return earlier;
-
-        LocalEventBatch batch;
-        PersistResult result;
-        using (await context.Locks.AcquireAsync(roomId, ct))
-        {
-            if (request is { TxnId: { } txn2, DeviceId: { } device2 } && await rooms.TxnEventAsync(request.Sender, device2, txn2, ct) is { } raced)
-                return raced;
-            var snapshot = await SnapshotAsync(roomId, ct) ?? throw MatrixError.NotFound("Unknown room");
-            batch = NewBatch(snapshot);
-            await batch.AddAsync(request, ct);
-            result = await PersistAsync(batch, newRoom: null, ct);
-        }
-        // The next event of the room may be built now (the snapshot is set); push rules and wake-ups need no lock.
-        await AnnounceAsync(result, batch.Events);
-        return batch.Events[^1].Pdu.EventId;
     }
 
     /// <summary>
@@ -118,15 +93,18 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
     private async Task<PersistResult> PersistAsync(LocalEventBatch batch, RoomRow? newRoom, CancellationToken ct)
     {
         var before = batch.Start with { RoomId = batch.Working.RoomId };
+        // Push rules are evaluated first so that the notifications commit with their events (one transaction).
+        var notifications = await push.EvaluateAsync(batch.Working, batch.Events, ct);
         PersistResult result;
         try
         {
-            result = await persister.PersistAsync(before, batch.Events, newRoom, ct);
+            result = await persister.PersistAsync(before, batch.Events, newRoom, notifications, ct);
         }
         catch
         {
             // The database may hold something other than what we assumed; read it afresh next time.
             context.Snapshots.Forget(before.RoomId);
+            context.Members.Forget(before.RoomId);
             throw;
         }
         Remember(result, batch.Events);
@@ -147,8 +125,11 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
         catch
         {
             context.Snapshots.Forget(batch.Start.RoomId);
+            context.Members.Forget(batch.Start.RoomId);
             throw;
         }
+        // State resolution may have changed any membership.
+        context.Members.Forget(batch.Start.RoomId);
         var timeline = batch.Events.Where(e => e.Kind == EventKind.Timeline).Select(e => new NewEvent(e.Pdu)).ToList();
         Remember(result, timeline);
         await AnnounceAsync(result, timeline);
@@ -169,10 +150,11 @@ public sealed class RoomEventPipeline(RoomStore rooms, EventPersister persister,
         foreach (var e in events) context.Events.Add(e.Pdu);
     }
 
-    /// <summary>Step 4 of the event path: push rules, then sync waiters wake.</summary>
+    /// <summary>Step 4 of the event path: push rules (local events: their notifications are stored already), then sync waiters wake.</summary>
     private async Task AnnounceAsync(PersistResult result, IReadOnlyList<NewEvent> events)
     {
-        if (events.Count > 0) await push.OnPersistedAsync(result.Snapshot, events, result.StreamOrderings);
+        if (result.Notifications is { } stored) push.Committed(stored);
+        else if (events.Count > 0) await push.OnPersistedAsync(result.Snapshot, events, result.StreamOrderings);
 
         var keys = new HashSet<string>(StringComparer.Ordinal) { result.Snapshot.RoomId };
         foreach (var e in events)

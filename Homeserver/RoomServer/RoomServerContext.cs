@@ -11,4 +11,5 @@ public sealed record RoomServerContext(
     EventCache Events,
     EventNotifier Notifier,
     StreamPositions Positions,
-    TimeProvider Time);
+    TimeProvider Time,
+    JoinedMembers Members);

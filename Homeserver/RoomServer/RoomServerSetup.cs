@@ -13,6 +13,9 @@ public static class RoomServerSetup
     public static IServiceCollection AddRoomServer(this IServiceCollection services)
     {
         services.AddSingleton<RoomLocks>();
+        services.AddSingleton<LocalSendQueues>();
+        services.AddSingleton<JoinedMembers>();
+        services.AddSingleton<LocalEventFanout>();
         services.AddSingleton<RoomSnapshots>();
         services.AddSingleton<EventCache>();
         services.AddSingleton<EventNotifier>();
@@ -23,7 +26,8 @@ public static class RoomServerSetup
         services.AddSingleton(sp => new RoomServerContext(
             sp.GetRequiredService<HomeserverConfig>().ServerName, sp.GetRequiredService<ServerSigningKey>(),
             sp.GetRequiredService<RoomLocks>(), sp.GetRequiredService<RoomSnapshots>(), sp.GetRequiredService<EventCache>(),
-            sp.GetRequiredService<EventNotifier>(), sp.GetRequiredService<StreamPositions>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<EventNotifier>(), sp.GetRequiredService<StreamPositions>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<JoinedMembers>()));
 
         services.AddScoped<RoomStore>();
         services.AddScoped<FilterStore>();

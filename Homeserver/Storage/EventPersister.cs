@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Messenger.Federation.Protocol.Events;
+using Messenger.Homeserver.Push;
 using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage.Rows;
 using Microsoft.EntityFrameworkCore;
@@ -9,20 +10,21 @@ namespace Messenger.Homeserver.Storage;
 /// <summary>
 /// Step 3 of the event path: persists authorised events of one room in one transaction — the events with their
 /// stream positions, DAG and auth edges, the state delta (a new state group per state event, id = its stream
-/// position), the current state and memberships, the new forward extremities and client transaction ids.
-/// Either everything is stored or nothing.
+/// position), the current state and memberships, the new forward extremities and client transaction ids, and for
+/// local events their notifications and their places in the federation queue. Either everything is stored or nothing.
 /// </summary>
 public sealed partial class EventPersister(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, StateGroupCache stateGroups, TimeProvider time,
-    StreamChanges changes)
+    StreamChanges changes, LocalEventFanout fanout)
 {
     /// <summary>State group chains longer than this get a full snapshot, bounding the rows a state read touches.</summary>
     private const int MaxChainLength = 50;
 
     /// <summary>
     /// Persists <paramref name="events"/> (in order, each building on the previous) on top of <paramref name="before"/>.
-    /// <paramref name="newRoom"/> is inserted with them when the batch creates the room. Returns the room's new snapshot.
+    /// <paramref name="newRoom"/> is inserted with them when the batch creates the room, and the batch's
+    /// <paramref name="notifications"/> are stored with them. Returns the room's new snapshot.
     /// </summary>
-    public async Task<PersistResult> PersistAsync(RoomSnapshot before, IReadOnlyList<NewEvent> events, RoomRow? newRoom, CancellationToken ct)
+    public async Task<PersistResult> PersistAsync(RoomSnapshot before, IReadOnlyList<NewEvent> events, RoomRow? newRoom, PushOutcome notifications, CancellationToken ct)
     {
         var allocated = new List<long>(events.Count);
         using var writing = await writeGate.EnterAsync(ct);
@@ -33,10 +35,12 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
 
             var state = before.State;
             var group = before.StateGroup;
-            var chainLength = group == 0 ? 0 : await ChainLengthAsync(group, ct);
+            int? chainLength = null; // read only for a batch with state events: messages never need it
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var orderings = new List<long>(events.Count);
+            var rows = new List<EventRow>(events.Count);
             var newGroups = new List<(long Id, ImmutableDictionary<StateKey, string> State)>();
+            var federation = await fanout.BeginAsync(db, before.RoomId, ct);
 
             foreach (var (pdu, txnId, deviceId) in events)
             {
@@ -49,13 +53,14 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
                 if (pdu.StateTuple is { } key)
                 {
                     replaces = state.GetValueOrDefault(key);
+                    chainLength ??= group == 0 ? 0 : await ChainLengthAsync(group, ct);
                     var full = group == 0 || chainLength >= MaxChainLength;
-                    db.StateGroups.Add(new StateGroupRow { Id = position, RoomId = before.RoomId, PrevGroup = full ? null : group, ChainLength = full ? 0 : chainLength + 1 });
+                    db.StateGroups.Add(new StateGroupRow { Id = position, RoomId = before.RoomId, PrevGroup = full ? null : group, ChainLength = full ? 0 : chainLength.Value + 1 });
                     state = state.SetItem(key, pdu.EventId);
                     var entries = full ? state.Select(kv => (kv.Key, kv.Value)) : [(key, pdu.EventId)];
                     foreach (var (entryKey, eventId) in entries)
                         db.StateGroupEntries.Add(new StateGroupEntryRow { GroupId = position, Type = entryKey.Type, StateKey = entryKey.Key, EventId = eventId });
-                    chainLength = full ? 0 : chainLength + 1;
+                    chainLength = full ? 0 : chainLength.Value + 1;
                     group = position;
                     newGroups.Add((position, state));
                     await UpsertCurrentStateAsync(before.RoomId, key, pdu.EventId, MembershipOf(pdu), ct);
@@ -63,7 +68,10 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
                     if (key.Type == EventTypes.Member) await UserDirectoryIndex.StageMemberAsync(db, key.Key, pdu.Content, ct);
                 }
 
-                db.Events.Add(await NewRowAsync(before.RoomId, pdu, position, EventKind.Timeline, groupBefore, group, replaces, ct));
+                federation.Add(pdu, position, now);
+                var row = await NewRowAsync(before.RoomId, pdu, position, EventKind.Timeline, groupBefore, group, replaces, ct);
+                rows.Add(row);
+                db.Events.Add(row);
                 await EventSearchIndex.IndexAsync(db, pdu, before.RoomId, position, ct);
                 // The C-S API checked the sender may redact it; serve the target redacted from now on.
                 if (pdu.Redacts is { } redacted) await ApplyRedactionAsync(before.RoomId, redacted, pdu.EventId, ct);
@@ -84,21 +92,39 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
                     .Where(x => x.RoomId == before.RoomId && gone.Contains(x.EventId)).ExecuteDeleteAsync(ct);
             }
             foreach (var id in added) db.ForwardExtremities.Add(new ForwardExtremityRow { RoomId = before.RoomId, EventId = id });
+            await StageNotificationsAsync(before.RoomId, notifications, rows, ct);
             if (newRoom is not null) newRoom.CurrentStateGroup = group;
             else if (group != before.StateGroup) await SetCurrentStateGroupAsync(before.RoomId, group, ct);
 
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             db.ChangeTracker.Clear();
+            federation.Committed();
             foreach (var (id, full) in newGroups) stateGroups.Set(id, full);
             var extremities = before.Extremities.Where(id => !replaced.Contains(id)).Concat(added).ToImmutableArray();
             var after = before with { State = state, Extremities = extremities, MaxDepth = Math.Max(before.MaxDepth, last.Depth), StateGroup = group };
-            return new PersistResult(after, orderings);
+            return new PersistResult(after, orderings, notifications);
         }
         finally
         {
             foreach (var position in allocated) positions.Finish(position);
         }
+    }
+
+    /// <summary>
+    /// The batch's notifications, at their events' positions and threads, and the senders' own notifications up to
+    /// their events marked read ("Marking notifications as read": sending an event counts as reading up to it).
+    /// </summary>
+    private Task StageNotificationsAsync(string roomId, PushOutcome notifications, List<EventRow> rows, CancellationToken ct)
+    {
+        foreach (var (i, row) in notifications.Notifications)
+        {
+            row.StreamOrdering = rows[i].StreamOrdering;
+            row.ThreadId = rows[i].ThreadId;
+        }
+        var read = notifications.ReadBySending.Select(r => (r.UserId, RoomId: roomId, rows[r.Event].StreamOrdering, ThreadId: rows[r.Event].ThreadId ?? PushActionStore.MainThread))
+            .GroupBy(r => (r.UserId, r.ThreadId)).Select(g => g.MaxBy(r => r.StreamOrdering));
+        return PushActionStore.StageAsync(db, notifications.Notifications.Select(n => n.Row), read, ct);
     }
 
     /// <summary>Tells the sync change caches about an event before its position can finish (see <see cref="StreamChangeCache"/>).</summary>
@@ -193,5 +219,5 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
     }
 }
 
-/// <summary>The room after a persisted batch, and the stream positions its events got.</summary>
-public sealed record PersistResult(RoomSnapshot Snapshot, IReadOnlyList<long> StreamOrderings);
+/// <summary>The room after a persisted batch, the stream positions its events got, and the notifications stored with them (local batches).</summary>
+public sealed record PersistResult(RoomSnapshot Snapshot, IReadOnlyList<long> StreamOrderings, PushOutcome? Notifications = null);

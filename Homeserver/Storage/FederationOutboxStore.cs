@@ -6,10 +6,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Messenger.Homeserver.Storage;
 
 /// <summary>
-/// The persistent per-destination queue of the federation sender. Local events enter it from the event stream
-/// (<see cref="FanoutAsync"/>, by stream position, in the transaction that advances the fan-out position), remote
-/// events we accepted as the resident server of a membership handshake from <see cref="RelayAsync"/>, EDUs
-/// from <see cref="EnqueueEdu"/>. Items leave only when a transaction holding them got its 200.
+/// The persistent per-destination queue of the federation sender. Local events enter it by stream position in their
+/// own transaction (<see cref="LocalEventFanout"/>), remote events we accepted as the resident server of a membership
+/// handshake from <see cref="RelayAsync"/>, EDUs from <see cref="EnqueueEdu"/>. Items leave only when a transaction
+/// holding them got its 200.
 /// </summary>
 public sealed class FederationOutboxStore(HomeserverDbContext db)
 {
@@ -17,49 +17,11 @@ public sealed class FederationOutboxStore(HomeserverDbContext db)
     public const int MaxEdus = 100;
 
     /// <summary>
-    /// Queues the local events after the fan-out position up to <paramref name="upTo"/> (at most <paramref name="limit"/>)
-    /// for every other server with a joined member in the room, plus the target's server of a membership event (so a
-    /// kicked or leaving server hears of it). The room's current state stands for the state after the event: fan-out
-    /// runs right after the event commits. Returns how many events were looked at; a fresh database starts at the
-    /// end of the stream (history is not resent).
-    /// </summary>
-    public async Task<int> FanoutAsync(string serverName, long upTo, int limit, long now, CancellationToken ct)
-    {
-        var looked = 0;
-        await db.InTransactionAsync(async () =>
-        {
-            var state = await db.FederationFanout.TagWith("FederationOutbox.Position").SingleOrDefaultAsync(r => r.Id == 1, ct);
-            if (state is null)
-            {
-                db.FederationFanout.Add(new FederationFanoutRow { Id = 1, Position = upTo });
-                await db.SaveChangesAsync(ct);
-                return;
-            }
-            if (state.Position >= upTo) return;
-            var events = await db.Events.TagWith("FederationOutbox.NewEvents").AsNoTracking()
-                .Where(e => e.StreamOrdering > state.Position && e.StreamOrdering <= upTo)
-                .OrderBy(e => e.StreamOrdering).Take(limit)
-                .Select(e => new { e.StreamOrdering, e.RoomId, e.Sender, e.Type, e.StateKey })
-                .ToListAsync(ct);
-            looked = events.Count;
-            var servers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-            foreach (var e in events)
-            {
-                if (!UserId.TryParse(e.Sender, out var sender) || sender.ServerName.Value != serverName) continue;
-                if (!servers.TryGetValue(e.RoomId, out var joined)) servers[e.RoomId] = joined = await JoinedServersAsync(e.RoomId, ct);
-                Queue(e.StreamOrdering, Destinations(joined, e.Type, e.StateKey, serverName), now);
-            }
-            state.Position = events.Count == limit ? events[^1].StreamOrdering : upTo;
-            await db.SaveChangesAsync(ct);
-        }, ct);
-        return looked;
-    }
-
-    /// <summary>
     /// Queues an event a remote server handed us through a membership handshake (<c>send_join</c>, <c>send_leave</c>,
     /// <c>send_knock</c>) for the other servers of the room, as the resident server must ("Joining Rooms": it "is
-    /// responsible for sending the join event to the other servers in the room"). The fan-out skips it (its sender is
-    /// not ours); <paramref name="origin"/> never gets its own event back. False when the event is not in the timeline.
+    /// responsible for sending the join event to the other servers in the room"). The persister queues only local events
+    /// (<see cref="LocalEventFanout"/>); <paramref name="origin"/> never gets its own event back. False when the event
+    /// is not in the timeline.
     /// </summary>
     public async Task<bool> RelayAsync(string serverName, string eventId, string origin, long now, CancellationToken ct)
     {

@@ -55,7 +55,6 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<ServerKeyRow> ServerKeys => Set<ServerKeyRow>();
     public DbSet<FederationOutboxRow> FederationOutbox => Set<FederationOutboxRow>();
     public DbSet<FederationDestinationRow> FederationDestinations => Set<FederationDestinationRow>();
-    public DbSet<FederationFanoutRow> FederationFanout => Set<FederationFanoutRow>();
     public DbSet<OutOfBandMembershipRow> OutOfBandMemberships => Set<OutOfBandMembershipRow>();
     public DbSet<OpenIdTokenRow> OpenIdTokens => Set<OpenIdTokenRow>();
 
@@ -226,12 +225,6 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.ToTable("federation_destinations");
             e.HasKey(x => x.Destination);
             e.Property(x => x.Destination).HasMaxLength(255);
-        });
-        model.Entity<FederationFanoutRow>(e =>
-        {
-            e.ToTable("federation_fanout");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Id).ValueGeneratedNever();
         });
         model.Entity<ServerKeyRow>(e =>
         {

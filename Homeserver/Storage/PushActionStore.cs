@@ -26,8 +26,7 @@ public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate wr
             {
                 await db.InTransactionAsync(async () =>
                 {
-                    foreach (var (userId, roomId, position, threadId) in readBySending) await MarkReadAsync(userId, roomId, position, threadId, ct);
-                    db.PushActions.AddRange(rows);
+                    await StageAsync(db, rows, readBySending, ct);
                     await db.SaveChangesAsync(ct);
                 }, ct);
             }
@@ -36,6 +35,17 @@ public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate wr
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    /// <summary>
+    /// Within the caller's transaction (the persister's, for local events): marks read what the senders read by sending,
+    /// and stages the new notifications; the caller saves.
+    /// </summary>
+    public static async Task StageAsync(HomeserverDbContext db, IEnumerable<PushActionRow> rows,
+        IEnumerable<(string UserId, string RoomId, long Position, string ThreadId)> readBySending, CancellationToken ct)
+    {
+        foreach (var (userId, roomId, position, threadId) in readBySending) await MarkReadAsync(db, userId, roomId, position, threadId, ct);
+        db.PushActions.AddRange(rows);
     }
 
     /// <summary>
@@ -48,11 +58,11 @@ public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate wr
     {
         using (await writeGate.EnterAsync(ct))
         {
-            await MarkReadAsync(userId, roomId, upToStreamPosition, threadId, ct);
+            await MarkReadAsync(db, userId, roomId, upToStreamPosition, threadId, ct);
         }
     }
 
-    private Task<int> MarkReadAsync(string userId, string roomId, long upToStreamPosition, string? threadId, CancellationToken ct)
+    private static Task<int> MarkReadAsync(HomeserverDbContext db, string userId, string roomId, long upToStreamPosition, string? threadId, CancellationToken ct)
     {
         var query = db.PushActions.TagWith("PushActionStore.ResetCounts")
             .Where(a => a.UserId == userId && a.RoomId == roomId && !a.Read && a.StreamOrdering <= upToStreamPosition);

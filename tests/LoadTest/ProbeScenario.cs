@@ -50,7 +50,7 @@ public static class ProbeScenario
         }
         counting = false;
         Console.WriteLine($"probe [{name}]: {Percentiles.Describe(times)}; {Commands.Values.Sum() / (double)n:F1} commands each");
-        foreach (var (tag, count) in Commands.OrderByDescending(kv => Durations.GetValueOrDefault(kv.Key)).Take(25)) Console.WriteLine($"   {count / (double)n,6:F1} {Durations.GetValueOrDefault(tag) / n,8:F2} ms  {tag}");
+        foreach (var (tag, count) in Commands.OrderByDescending(kv => Durations.GetValueOrDefault(kv.Key)).Take(40)) Console.WriteLine($"   {count / (double)n,6:F1} {Durations.GetValueOrDefault(tag) / n,8:F2} ms  {tag}");
     }
 
     private sealed class Observer : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>

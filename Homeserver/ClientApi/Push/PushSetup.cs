@@ -19,6 +19,7 @@ public static class PushSetup
         services.AddScoped<PushersService>();
         services.AddScoped<NotificationsService>();
         services.AddScoped<EventPushProcessor>();
+        services.AddSingleton<PushRuleSetCache>();
         services.AddScoped<IEventPushHook>(sp => sp.GetRequiredService<EventPushProcessor>());
         services.AddSingleton<PushDeliverySignal>();
         services.AddSingleton(sp => new OutboundAddressPolicy(sp.GetRequiredService<HomeserverConfig>().Outbound.AllowedPrivateRanges));

@@ -15,9 +15,13 @@ public sealed class RoomEventsService(RoomEventPipeline pipeline, RoomStore room
     public async Task<string> SendMessageAsync(Requester requester, string roomId, string type, string txnId, JsonObject content, CancellationToken ct)
     {
         if (await pipeline.SnapshotAsync(roomId, ct) is null) throw MatrixError.NotFound("Unknown room");
-        // A retried transaction returns its event before the relation rules could call the retry a duplicate.
-        if (await rooms.TxnEventAsync(requester.UserId, requester.DeviceId, txnId, ct) is { } earlier) return earlier;
-        await relationRules.CheckAsync(roomId, requester.UserId, type, content, ct);
+        // A retried transaction returns its event before the relation rules could call the retry a duplicate. Other
+        // retries are answered by the room server, which looks the transaction up under the room's lock anyway.
+        if (EventRelation.Of(content) is not null)
+        {
+            if (await rooms.TxnEventAsync(requester.UserId, requester.DeviceId, txnId, ct) is { } earlier) return earlier;
+            await relationRules.CheckAsync(roomId, requester.UserId, type, content, ct);
+        }
         return await pipeline.SendAsync(roomId, new LocalEvent(requester.UserId, type, content) { TxnId = txnId, DeviceId = requester.DeviceId }, ct);
     }
 

@@ -2,6 +2,7 @@ using Messenger.Federation.Http;
 using Messenger.Federation.Protocol.Events;
 using Messenger.Federation.Protocol.Identifiers;
 using Messenger.Homeserver.Configuration;
+using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage;
 
 namespace Messenger.Homeserver.FederationApi.Edus;
@@ -13,13 +14,13 @@ namespace Messenger.Homeserver.FederationApi.Edus;
 /// denied by the room's server ACL, and the user is joined ("Receiving servers should verify that the user is in the
 /// room, and is a user belonging to the sending server").
 /// </summary>
-public sealed class EduAudience(RoomStore rooms, FederationRoomAccess access, HomeserverConfig config)
+public sealed class EduAudience(RoomStore rooms, FederationRoomAccess access, HomeserverConfig config, JoinedMembers members)
 {
     public bool IsLocal(string userId) => ServerOf(userId) == config.ServerName;
 
     /// <summary>The other servers with a member joined to the room now.</summary>
     public async Task<List<string>> ServersInRoomAsync(string roomId, CancellationToken ct) =>
-        Servers(await rooms.MembersAsync(roomId, Membership.Join, ct));
+        Servers(await JoinedAsync(roomId, ct));
 
     /// <summary>The other servers with a member in some room the user is joined to.</summary>
     public async Task<List<string>> ServersSharingRoomsAsync(string userId, CancellationToken ct)
@@ -32,7 +33,7 @@ public sealed class EduAudience(RoomStore rooms, FederationRoomAccess access, Ho
     /// <summary>True when <paramref name="origin"/> owns the user, its ACL allows it in the room and the user is joined there.</summary>
     public async Task<bool> MayActInRoomAsync(string origin, string roomId, string userId, CancellationToken ct) =>
         ServerOf(userId) == origin && await AclAllowsAsync(origin, roomId, ct)
-        && await rooms.MembershipAsync(roomId, userId, ct) == Membership.Join;
+        && (await JoinedAsync(roomId, ct)).Contains(userId);
 
     /// <summary>True when the room is known here and its server ACL does not deny <paramref name="origin"/>.</summary>
     public async Task<bool> AclAllowsAsync(string origin, string roomId, CancellationToken ct)
@@ -50,6 +51,9 @@ public sealed class EduAudience(RoomStore rooms, FederationRoomAccess access, Ho
     /// <summary>True when a user of <paramref name="origin"/> shares a joined room with this server.</summary>
     public async Task<bool> IsKnownRemoteAsync(string origin, string userId, CancellationToken ct) =>
         ServerOf(userId) == origin && origin != config.ServerName && (await rooms.RoomsWithMembershipAsync(userId, Membership.Join, ct)).Count > 0;
+
+    private Task<System.Collections.Immutable.ImmutableHashSet<string>> JoinedAsync(string roomId, CancellationToken ct) =>
+        members.GetAsync(roomId, c => rooms.MembersAsync(roomId, Membership.Join, c), ct);
 
     private List<string> Servers(IEnumerable<string> userIds) =>
         userIds.Select(ServerOf).OfType<string>().Where(s => s != config.ServerName).Distinct(StringComparer.Ordinal).ToList();

@@ -1,27 +1,24 @@
 using Messenger.Federation.Client;
 using Messenger.Homeserver.Configuration;
-using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage;
 using System.Text.Json.Nodes;
 
 namespace Messenger.Homeserver.FederationApi.Sending;
 
 /// <summary>
-/// Delivers the federation queue (server-server API, "Transactions"): it first queues new local events from the
-/// event stream for their destinations (<see cref="FederationOutboxStore.FanoutAsync"/>), then sends each due
-/// destination its transactions one after the other (<c>PUT /_matrix/federation/v1/send/{txnId}</c>, at most 50
+/// Delivers the federation queue (server-server API, "Transactions"; local events are queued with their commit by
+/// <see cref="LocalEventFanout"/>, which wakes it): sends each due destination its transactions one after the other (<c>PUT /_matrix/federation/v1/send/{txnId}</c>, at most 50
 /// PDUs and 100 EDUs, in order). A destination that fails is retried with exponential back-off, the same
 /// transaction each time, until it answers; it is caught up from the queue when it returns, also after a restart.
 /// A 4xx other than 429 is a refusal for good: that transaction is dropped so that one bad batch cannot wedge a
 /// destination. Runs on the server's clock.
 /// </summary>
-public sealed partial class FederationSender(IServiceScopeFactory scopes, IFederationClient client, StreamPositions positions,
+public sealed partial class FederationSender(IServiceScopeFactory scopes, IFederationClient client,
     FederationSenderSignal signal, HomeserverConfig config, TimeProvider time, ILogger<FederationSender> logger) : BackgroundService
 {
     public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan MaxRetry = TimeSpan.FromMinutes(10);
     private const int MaxParallelDestinations = 16;
-    private const int FanoutBatch = 500;
 
     private readonly HashSet<string> sending = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
@@ -45,7 +42,6 @@ public sealed partial class FederationSender(IServiceScopeFactory scopes, IFeder
             TimeSpan wait = TimeSpan.FromSeconds(30);
             try
             {
-                await FanoutAsync(stoppingToken);
                 await using var scope = scopes.CreateAsyncScope();
                 var outbox = scope.ServiceProvider.GetRequiredService<FederationOutboxStore>();
                 foreach (var destination in signal.TakeRecovered()) await outbox.ClearBackoffAsync(destination, stoppingToken);
@@ -63,15 +59,6 @@ public sealed partial class FederationSender(IServiceScopeFactory scopes, IFeder
     }
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private async Task FanoutAsync(CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var outbox = scope.ServiceProvider.GetRequiredService<FederationOutboxStore>();
-        while (await outbox.FanoutAsync(config.ServerName, positions.Current, FanoutBatch, Now, ct) == FanoutBatch)
-        {
-        }
-    }
 
     private void StartDestination(string destination, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Messenger.Federation.Protocol.Keys;
 using Messenger.Federation.Sending;
 using Messenger.Federation.XMatrix;
+using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage;
 using Messenger.Homeserver.Storage.Rows;
 using Messenger.Homeserver.Tests.Support;
@@ -64,6 +65,8 @@ public abstract class FederationSenderTests(FederatingPair servers) : IAsyncLife
             var db = sp.GetRequiredService<HomeserverDbContext>();
             db.CurrentState.Add(new CurrentStateRow { RoomId = room, Type = "m.room.member", StateKey = "@bob:" + remoteName, EventId = "$standin", Membership = "join" });
             await db.SaveChangesAsync();
+            // Written behind the room server's back: have it read the members again, as a received join does.
+            sp.GetRequiredService<JoinedMembers>().Forget(room);
         });
 
         // Room version 12 PDUs carry no event_id (it is their reference hash), so the bodies identify them.

@@ -191,6 +191,22 @@ public abstract class NotificationsTests(ServerFixture server)
 
         Assert.Equal(new UnreadCount(1, 1), (await CountsAsync(bob, roomId))[roomId].Total);
     }
+
+    [Fact]
+    public async Task A_rule_change_applies_from_the_next_event()
+    {
+        var (alice, bob, _, roomId) = await GroupAsync();
+        await Http.SendTextAsync(alice, roomId, "heard");
+        Assert.Equal(new UnreadCount(1, 0), (await CountsAsync(bob, roomId))[roomId].Total);
+
+        (await Http.SendMatrixAsync(HttpMethod.Put, $"{V3}/pushrules/global/room/{Uri.EscapeDataString(roomId)}", new { actions = Array.Empty<string>() }, bob.AccessToken)).AssertOk();
+        await Http.SendTextAsync(alice, roomId, "muted");
+        Assert.Equal(new UnreadCount(1, 0), (await CountsAsync(bob, roomId))[roomId].Total);
+
+        (await Http.SendMatrixAsync(HttpMethod.Delete, $"{V3}/pushrules/global/room/{Uri.EscapeDataString(roomId)}", null, bob.AccessToken)).AssertOk();
+        await Http.SendTextAsync(alice, roomId, "heard again");
+        Assert.Equal(new UnreadCount(2, 0), (await CountsAsync(bob, roomId))[roomId].Total);
+    }
 }
 
 public sealed class SqliteNotificationsTests(SqliteServer server) : NotificationsTests(server), IClassFixture<SqliteServer>;

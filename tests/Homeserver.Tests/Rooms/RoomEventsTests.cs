@@ -36,6 +36,32 @@ public abstract class RoomEventsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Retries_of_one_transaction_sent_at_once_make_one_event()
+    {
+        // "Transaction identifiers": the same txnId from the same device is the same request, however it races.
+        var (alice, _, roomId) = await RoomWithTwoAsync();
+        var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Http.SendTextAsync(alice, roomId, "raced", txnId: "race1")));
+        Assert.Single(ids.Distinct());
+        var messages = (await Http.RoomGetAsync(alice, roomId, "messages?dir=b&limit=50")).Body["chunk"]!.AsArray();
+        Assert.Single(messages, m => (string?)m!["content"]?["body"] == "raced");
+    }
+
+    [Fact]
+    public async Task A_refused_event_among_concurrent_sends_fails_alone()
+    {
+        var (alice, bob, roomId) = await RoomWithTwoAsync();
+        var sends = Enumerable.Range(0, 10).Select(i => Http.SendTextAsync(alice, roomId, $"ok {i}")).ToList();
+        // Bob has power level 0; changing the power levels needs 100 in a public_chat room.
+        var refused = Http.PutStateAsync(bob, roomId, "m.room.power_levels", "", new { users = new Dictionary<string, int> { [bob.UserId] = 100 } });
+        var ids = await Task.WhenAll(sends);
+        (await refused).AssertError(403, "M_FORBIDDEN");
+        Assert.Equal(10, ids.Distinct().Count());
+        var bodies = (await Http.RoomGetAsync(alice, roomId, "messages?dir=b&limit=50")).Body["chunk"]!.AsArray()
+            .Select(m => (string?)m!["content"]?["body"]).ToList();
+        Assert.All(Enumerable.Range(0, 10), i => Assert.Contains($"ok {i}", bodies));
+    }
+
+    [Fact]
     public async Task Non_member_cannot_send_or_read_and_unknown_room_is_not_found()
     {
         var (alice, _, roomId) = await RoomWithTwoAsync();
