@@ -493,21 +493,6 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.ToTable("federation_destinations", (string)null);
                 });
 
-            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FederationFanoutRow", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("integer")
-                        .HasColumnName("id");
-
-                    b.Property<long>("Position")
-                        .HasColumnType("bigint")
-                        .HasColumnName("position");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("federation_fanout", (string)null);
-                });
-
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FederationOutboxRow", b =>
                 {
                     b.Property<long>("Id")

@@ -486,21 +486,6 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.ToTable("federation_destinations", (string)null);
                 });
 
-            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FederationFanoutRow", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<long>("Position")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("position");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("federation_fanout", (string)null);
-                });
-
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.FederationOutboxRow", b =>
                 {
                     b.Property<long>("Id")
