@@ -50,6 +50,12 @@ public sealed partial class RoomStore(HomeserverDbContext db, StateGroupCache st
             .Where(s => s.Type == EventTypes.Member && s.StateKey == userId && s.Membership == membership)
             .Select(s => s.RoomId).ToListAsync(ct);
 
+    /// <summary>The rooms where any of <paramref name="userIds"/> has current membership <paramref name="membership"/>, each once.</summary>
+    public Task<List<string>> RoomsWithMembershipAsync(IReadOnlyCollection<string> userIds, string membership, CancellationToken ct = default) =>
+        db.CurrentState.TagWith("RoomStore.RoomsWithMembershipOfAny").AsNoTracking()
+            .Where(s => s.Type == EventTypes.Member && userIds.Contains(s.StateKey) && s.Membership == membership)
+            .Select(s => s.RoomId).Distinct().ToListAsync(ct);
+
     /// <summary>The user's current membership in a room, or null.</summary>
     public Task<string?> MembershipAsync(string roomId, string userId, CancellationToken ct = default) =>
         db.CurrentState.TagWith("RoomStore.Membership").AsNoTracking()

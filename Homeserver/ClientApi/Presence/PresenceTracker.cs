@@ -167,7 +167,10 @@ public sealed class PresenceTracker : IDisposable
             if (!byUser.TryGetValue(userId, out var e)) byUser[userId] = e = new Entry { LastActive = DateTimeOffset.MinValue };
             var before = (e.State, e.StatusMsg, Active: e.CurrentlyActive(time.GetUtcNow()));
             change(e);
-            visible = before != (e.State, e.StatusMsg, e.CurrentlyActive(time.GetUtcNow())) || e.Position == 0;
+            // A first entry is news unless it says what knowing nothing says (offline, no message): a user who only
+            // sends (a bot that never syncs) would otherwise wake every member of its rooms with its first message.
+            visible = before != (e.State, e.StatusMsg, e.CurrentlyActive(time.GetUtcNow()))
+                || (e.Position == 0 && (e.State != PresenceState.Offline || e.StatusMsg is not null));
             if (visible) e.Position = NextPosition();
         }
         if (visible) Changed?.Invoke(userId);
