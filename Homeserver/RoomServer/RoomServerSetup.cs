@@ -22,6 +22,7 @@ public static class RoomServerSetup
         services.AddSingleton<StreamPositions>();
         services.AddSingleton<StreamChanges>();
         services.AddSingleton<SyncMemo>();
+        services.AddSingleton<SyncTimelineTails>();
         services.AddSingleton<DatabaseWriteGate>();
         services.AddSingleton(sp => new RoomServerContext(
             sp.GetRequiredService<HomeserverConfig>().ServerName, sp.GetRequiredService<ServerSigningKey>(),
@@ -61,6 +62,7 @@ public static class RoomServerSetup
         services.AddScoped<RelationSendRules>();
         services.AddScoped<EventContextService>();
         services.AddScoped<SyncExtras>();
+        services.AddScoped<SyncTimelines>();
         services.AddScoped<SyncService>();
         services.AddRoomLifecycle();
         return services;

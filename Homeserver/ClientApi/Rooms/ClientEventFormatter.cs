@@ -36,9 +36,8 @@ public sealed class ClientEventFormatter(RoomStore rooms, BundledAggregations ag
         if (events.Count == 0) return [];
         var related = events.Select(e => e.ReplacesState).Concat(events.Select(e => e.RedactedBy)).OfType<string>().Distinct().ToList();
         var relatedRows = related.Count == 0 ? [] : (await rooms.EventRowsAsync(related, ct)).ToDictionary(r => r.EventId);
-        var txns = viewerUserId is null || viewerDeviceId is null
-            ? new Dictionary<string, string>()
-            : await rooms.TxnIdsAsync(events.Where(e => e.Sender == viewerUserId).Select(e => e.EventId).ToList(), viewerUserId, viewerDeviceId, ct);
+        var own = viewerUserId is null || viewerDeviceId is null ? [] : events.Where(e => e.Sender == viewerUserId).Select(e => e.EventId).ToList();
+        var txns = own.Count == 0 ? new Dictionary<string, string>() : await rooms.TxnIdsAsync(own, viewerUserId!, viewerDeviceId!, ct);
 
         var bundles = bundling > 0 ? await aggregations.LoadAsync(events, viewerUserId, ct) : [];
         var nested = await FormatNestedAsync(bundles, version, viewerUserId, viewerDeviceId, bundling - 1, ct);

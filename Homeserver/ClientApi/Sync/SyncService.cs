@@ -18,7 +18,7 @@ namespace Messenger.Homeserver.ClientApi.Sync;
 /// the request waits (up to <c>timeout</c>) until something the user watches changes.
 /// </summary>
 public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, ClientEventFormatter formatter, SyncExtras extras, SyncSocial social,
-    RoomServerContext context, OutOfBandSync outOfBand, SyncMemo memo, StreamChanges changes)
+    RoomServerContext context, OutOfBandSync outOfBand, SyncMemo memo, SyncTimelines timelines)
 {
     public async Task<JsonObject> SyncAsync(Requester requester, SyncRequest request, CancellationToken ct)
     {
@@ -52,7 +52,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         var allJoined = memberships.Where(m => m.Membership == Membership.Join).Select(m => m.RoomId).ToList();
 
         // Where the user's membership changed inside the window, and what it became.
-        var changed = since is { } s && changes.Memberships.MayHaveChanged(requester.UserId, s)
+        var changed = since is { } s && memo.Changes.Memberships.MayHaveChanged(requester.UserId, s)
             ? (await rooms.MembershipChangesAsync(requester.UserId, s, upTo, ct)).GroupBy(e => e.RoomId).ToDictionary(g => g.Key, g => g.Last())
             : [];
 
@@ -65,19 +65,20 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         var joinedRooms = memberships.Where(m => m.Membership == Membership.Join).Select(m => m.RoomId).ToList();
         var around = await social.ReadAsync(requester.UserId, joinedRooms, request.FullState ? null : since, upTo, request.Filter, ct);
         var active = since is { } from && !request.FullState
-            ? (await RoomsWithEventsAsync(joinedRooms, from, upTo, ct)).Concat(around.Rooms.Keys).ToHashSet()
+            ? (await timelines.RoomsWithEventsAsync(joinedRooms, from, upTo, ct)).Concat(around.Rooms.Keys).ToHashSet()
             : joinedRooms.ToHashSet();
 
         var slices = new List<RoomSlice>();
+        var joins = memberships.Where(m => m.Membership == Membership.Join).ToDictionary(m => m.RoomId, m => m.EventId);
         foreach (var roomId in joinedRooms.Where(active.Contains))
         {
             var newlyJoined = since is null || request.FullState || changed.ContainsKey(roomId);
-            slices.Add(await SliceAsync(requester, roomId, newlyJoined ? null : since, upTo, request.Filter, around.Ignored, ct));
+            slices.Add(await SliceAsync(requester, roomId, newlyJoined ? null : since, upTo, request.Filter, around.Ignored, ct, joins[roomId]));
         }
         var rendered = await RenderAsync(requester, slices, request.Filter, ct);
         // "summary" may be left out when it did not change: only rooms new to the client or with membership changes
         // in the window get one, so a message into a big room does not read its member list for every waiting member.
-        var summarised = slices.Where(r => r.Initial || r.Timeline.Any(e => e.Type == EventTypes.Member) || r.StateIds.Count > 0)
+        var summarised = slices.Where(r => r.Initial || r.MembersChanged)
             .Select(r => r.RoomId).ToList();
         var members = await rooms.MemberListsAsync(summarised, ct);
         var unread = slices.Count == 0 ? [] : await extras.UnreadCountsAsync(requester.UserId, slices.Select(r => r.RoomId).ToList(), upTo, ct);
@@ -136,13 +137,6 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
     private Task<List<CurrentStateRow>> MembershipsAsync(string userId, CancellationToken ct) =>
         memo.MembershipsAsync(userId, () => rooms.MembershipsOfAsync(userId, ct));
 
-    /// <summary>The rooms with events in the window, querying only those the change cache cannot rule out.</summary>
-    private async Task<List<string>> RoomsWithEventsAsync(List<string> joinedRooms, long from, long upTo, CancellationToken ct)
-    {
-        var candidates = changes.Events.MayHaveChanged(joinedRooms, from);
-        return candidates.Count == 0 ? [] : await rooms.RoomsWithEventsAsync(candidates, from, upTo, ct);
-    }
-
     /// <summary>A joined room's entry: its rendered timeline and state, and the summary from its member list.</summary>
     private static JsonObject JoinedRoom(Requester requester, (JsonObject Timeline, JsonArray State) rendered, List<(string UserId, string? Membership)>? members,
         RoomUnreadCounts unread, bool threaded, RoomSocial extra)
@@ -182,7 +176,9 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
     }
 
     /// <summary>What a room contributes to a sync before formatting: timeline rows and the ids of the state to send.</summary>
-    private sealed record RoomSlice(string RoomId, RoomSnapshot Snapshot, List<EventRow> Timeline, bool Limited, bool Initial, long UpTo, List<string> StateIds);
+    /// <remarks><see cref="MembersChanged"/>: a member event in the timeline or in the gap before it (lazy-loaded members sent again do not count).</remarks>
+    private sealed record RoomSlice(string RoomId, RoomSnapshot Snapshot, List<EventRow> Timeline, bool Limited, bool Initial, long UpTo, List<string> StateIds,
+        bool MembersChanged);
 
     /// <summary>
     /// One room's part of the window: the newest events (timeline) and the state the client lacks before them —
@@ -191,21 +187,25 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
     /// Non-state events of ignored users are left out ("Ignoring Users"); state before the remaining events is unchanged by that.
     /// </summary>
     private async Task<RoomSlice> SliceAsync(Requester requester, string roomId, long? since, long upTo, SyncFilterDefinition filter,
-        IReadOnlySet<string> ignored, CancellationToken ct)
+        IReadOnlySet<string> ignored, CancellationToken ct, string? joinEventId = null)
     {
         var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw new InvalidOperationException($"room {roomId} unknown");
-        var (rows, limited) = await TimelineRowsAsync(roomId, since ?? 0, upTo, filter.TimelineLimit, filter.Timeline, ct);
+        var (rows, limited) = await timelines.TimelineRowsAsync(roomId, since ?? 0, upTo, filter.TimelineLimit, filter.Timeline, ct);
         if (ignored.Count > 0) rows = rows.Where(r => !IgnoredUsers.Hides(ignored, r.Sender, r.StateKey)).ToList();
+        // A timeline from before the user's join (initial sync, or just joined) shows only what history visibility allows.
+        if (since is null && joinEventId is not null) rows = await timelines.VisibleAsync(requester.UserId, snapshot, joinEventId, rows, ct);
 
         var startGroup = rows.Count > 0 ? rows[0].StateGroupBefore : await rooms.StateGroupAtAsync(roomId, upTo, ct);
         var atStart = await rooms.StateGroupAsync(startGroup, ct);
         IEnumerable<KeyValuePair<StateKey, string>> missing;
+        var membersChanged = false;
         if (since is null) missing = atStart;
         else if (!limited) missing = [];
         else
         {
             var known = await rooms.StateGroupAsync(await rooms.StateGroupAtAsync(roomId, since.Value, ct), ct);
-            missing = atStart.Where(kv => !known.TryGetValue(kv.Key, out var id) || id != kv.Value);
+            missing = atStart.Where(kv => !known.TryGetValue(kv.Key, out var id) || id != kv.Value).ToList();
+            membersChanged = missing.Any(kv => kv.Key.Type == EventTypes.Member) || known.Keys.Any(k => k.Type == EventTypes.Member && !atStart.ContainsKey(k));
         }
         if (filter.LazyLoadMembers)
         {
@@ -217,7 +217,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         }
         var inTimeline = rows.Select(r => r.EventId).ToHashSet();
         var stateIds = missing.Select(kv => kv.Value).Where(id => !inTimeline.Contains(id)).Distinct().ToList();
-        return new RoomSlice(roomId, snapshot, rows, limited, since is null, upTo, stateIds);
+        return new RoomSlice(roomId, snapshot, rows, limited, since is null, upTo, stateIds, membersChanged || rows.Any(e => e.Type == EventTypes.Member));
     }
 
     /// <summary>
@@ -227,14 +227,20 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
     private async Task<Dictionary<string, (JsonObject Timeline, JsonArray State)>> RenderAsync(
         Requester requester, List<RoomSlice> slices, SyncFilterDefinition filter, CancellationToken ct)
     {
-        var stateRows = (await rooms.EventRowsAsync(slices.SelectMany(r => r.StateIds).ToList(), ct))
+        var stateIds = slices.SelectMany(r => r.StateIds).ToList();
+        var stateRows = (stateIds.Count == 0 ? [] : await rooms.EventRowsAsync(stateIds, ct))
             .Where(r => filter.State.Allows(r.Type, r.Sender, null)).ToDictionary(r => r.EventId);
         var formatted = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         foreach (var byVersion in slices.GroupBy(r => r.Snapshot.Version))
         {
-            var rows = byVersion.SelectMany(r => r.Timeline.Concat(r.StateIds.Where(stateRows.ContainsKey).Select(id => stateRows[id]))).ToList();
-            var events = await formatter.FormatAsync(rows, byVersion.Key, requester.UserId, requester.DeviceId, ct);
-            for (var i = 0; i < rows.Count; i++) formatted[rows[i].EventId] = events[i];
+            // Bundled aggregations only where the timeline is limited ("Aggregations of child events": /sync "when the
+            // relevant section has a limited value of true"); state events get none.
+            var bundled = byVersion.Where(IsLimited).SelectMany(r => r.Timeline).ToList();
+            var plain = byVersion.SelectMany(r => (IsLimited(r) ? Enumerable.Empty<EventRow>() : r.Timeline).Concat(r.StateIds.Where(stateRows.ContainsKey).Select(id => stateRows[id]))).ToList();
+            var events = await formatter.FormatAsync(bundled, byVersion.Key, requester.UserId, requester.DeviceId, ct);
+            for (var i = 0; i < bundled.Count; i++) formatted[bundled[i].EventId] = events[i];
+            events = await formatter.FormatUnbundledAsync(plain, byVersion.Key, requester.UserId, requester.DeviceId, ct);
+            for (var i = 0; i < plain.Count; i++) formatted[plain[i].EventId] = events[i];
         }
 
         var result = new Dictionary<string, (JsonObject, JsonArray)>(StringComparer.Ordinal);
@@ -244,7 +250,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
             var timeline = new JsonObject
             {
                 ["events"] = Project(rows.Select(r => formatted[r.EventId]), filter),
-                ["limited"] = slice.Limited || (slice.Initial && rows.Count > 0 && HasOlder(rows)),
+                ["limited"] = IsLimited(slice),
                 ["prev_batch"] = rows.Count > 0 ? PaginationToken.Before(rows[0].Depth, rows[0].StreamOrdering).ToString() : new SyncToken(slice.UpTo).ToString(),
             };
             var state = slice.StateIds.Where(stateRows.ContainsKey).Select(id => stateRows[id]).OrderBy(r => r.StreamOrdering).Select(r => formatted[r.EventId]);
@@ -253,29 +259,11 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         return result;
     }
 
-    private async Task<(List<EventRow> Rows, bool Limited)> TimelineRowsAsync(string roomId, long after, long upTo, int limit, RoomEventFilter filter, CancellationToken ct)
-    {
-        const int Page = 200;
-        var picked = new List<EventRow>();
-        var before = upTo;
-        while (picked.Count <= limit)
-        {
-            var requested = filter.IsOpen ? limit + 1 - picked.Count : Page;
-            var page = await rooms.RecentAsync(roomId, after, before, requested, ct);
-            picked.AddRange(filter.IsOpen ? page : page.Where(r => filter.Allows(r.Type, r.Sender, ContentOf(r))));
-            if (page.Count < requested) break;
-            before = page[^1].StreamOrdering - 1;
-        }
-        var limited = picked.Count > limit;
-        var rows = picked.Take(limit).ToList();
-        rows.Reverse();
-        return (rows, limited);
-    }
-
-    private static JsonObject? ContentOf(EventRow row) => JsonNode.Parse(row.Json)?["content"] as JsonObject;
-
     private static JsonArray Project(IEnumerable<JsonObject> events, SyncFilterDefinition filter) =>
         new(events.Select(e => (JsonNode)EventFieldsProjection.Apply(e, filter.EventFields)).ToArray());
+
+    /// <summary>The timeline's <c>limited</c>: events were left out, or on an initial sync it does not start at the room's creation.</summary>
+    private static bool IsLimited(RoomSlice slice) => slice.Limited || (slice.Initial && slice.Timeline.Count > 0 && HasOlder(slice.Timeline));
 
     /// <summary>Whether the timeline's first event is not the room's first (an initial sync then says limited).</summary>
     private static bool HasOlder(List<EventRow> rows) => rows[0].Type != EventTypes.Create;

@@ -5,7 +5,7 @@ using static Messenger.Homeserver.Tests.Support.SlidingSyncTestClient;
 namespace Messenger.Homeserver.Tests.Rooms;
 
 /// <summary>
-/// "Room History Visibility" on /messages, /event, /context, /relations and sliding sync, and reading a room after
+/// "Room History Visibility" on /messages, /event, /context, /relations, /sync and sliding sync, and reading a room after
 /// leaving it (history up to the leave, state and members as they were then).
 /// </summary>
 public abstract class HistoryVisibilityTests(ServerFixture server)
@@ -45,6 +45,41 @@ public abstract class HistoryVisibilityTests(ServerFixture server)
 
         var sliding = await Http.SlidingSyncAsync(bob, OneList(timelineLimit: 50));
         Assert.Equal(["after"], sliding.Room(roomId)!.SlidingTimeline().Bodies());
+    }
+
+    [Fact]
+    public async Task Sync_shows_a_new_member_of_a_joined_room_no_event_from_before_the_join_initial_or_incremental()
+    {
+        var (alice, bob, roomId) = await RoomAsync("joined");
+        var token = (string)(await Http.SyncAsync(bob))["next_batch"]!;
+        await Http.SendTextAsync(alice, roomId, "before");
+        (await Http.RoomPostAsync(bob, roomId, "join", new { })).AssertOk();
+        await Http.SendTextAsync(alice, roomId, "after");
+
+        // The room is new to bob in this window, so its timeline reaches back before his join: history visibility cuts it.
+        var incremental = (await Http.SyncAsync(bob, token)).Timeline(roomId);
+        Assert.Equal(["after"], incremental.Bodies());
+        Assert.Contains(incremental, e => (string?)e["type"] == "m.room.member" && (string?)e["state_key"] == bob.UserId);
+        Assert.Equal(["after"], (await Http.SyncAsync(bob)).Timeline(roomId).Bodies());
+        Assert.Equal(["before", "after"], (await Http.SyncAsync(alice)).Timeline(roomId).Bodies());
+    }
+
+    [Fact]
+    public async Task Sync_shows_a_new_member_of_an_invited_room_history_from_the_invite_on()
+    {
+        var (carol, dave, roomId) = await RoomAsync("invited");
+        await Http.SendTextAsync(carol, roomId, "before the invite");
+        (await Http.RoomPostAsync(carol, roomId, "invite", new { user_id = dave.UserId })).AssertOk();
+        await Http.SendTextAsync(carol, roomId, "while invited");
+        (await Http.RoomPostAsync(dave, roomId, "join", new { })).AssertOk();
+        await Http.SendTextAsync(carol, roomId, "after the join");
+
+        Assert.Equal(["while invited", "after the join"], (await Http.SyncAsync(dave)).Timeline(roomId).Bodies());
+        // Shared history stays readable: the rule cuts only what the visibility hides.
+        var (alice, bob, shared) = await RoomAsync("shared");
+        await Http.SendTextAsync(alice, shared, "old news");
+        (await Http.RoomPostAsync(bob, shared, "join", new { })).AssertOk();
+        Assert.Equal(["old news"], (await Http.SyncAsync(bob)).Timeline(shared).Bodies());
     }
 
     [Fact]

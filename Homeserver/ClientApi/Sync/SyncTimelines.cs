@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Messenger.Federation.Protocol.Events;
+using Messenger.Homeserver.ClientApi.Filters;
+using Messenger.Homeserver.ClientApi.Rooms;
+using Messenger.Homeserver.RoomServer;
+using Messenger.Homeserver.Storage;
+using Messenger.Homeserver.Storage.Rows;
+
+namespace Messenger.Homeserver.ClientApi.Sync;
+
+/// <summary>
+/// The event reads of an incremental sync: which joined rooms have events in the window, and each room's newest
+/// events in it. The change cache rules rooms out without a query; for the few rooms left, the shared
+/// <see cref="SyncTimelineTails"/> answers before the database is asked, so the syncs one event wakes read it once.
+/// </summary>
+public sealed class SyncTimelines(RoomStore rooms, SyncTimelineTails tails, StreamChanges changes, HistoryVisibilityFilter visibility)
+{
+    /// <summary>Above this many candidate rooms one set-based query beats a tail per room.</summary>
+    private const int TailedRooms = 8;
+
+    /// <summary>The rooms among <paramref name="joinedRooms"/> with events in (<paramref name="from"/>, <paramref name="upTo"/>].</summary>
+    public async Task<List<string>> RoomsWithEventsAsync(List<string> joinedRooms, long from, long upTo, CancellationToken ct)
+    {
+        var candidates = changes.Events.MayHaveChanged(joinedRooms, from);
+        if (candidates.Count == 0) return [];
+        if (candidates.Count > TailedRooms) return await rooms.RoomsWithEventsAsync(candidates, from, upTo, ct);
+        var with = new List<string>();
+        var unknown = new List<string>();
+        foreach (var roomId in candidates)
+        {
+            switch (await tails.HasEventsAsync(rooms, roomId, from, upTo))
+            {
+                case true: with.Add(roomId); break;
+                case null: unknown.Add(roomId); break;
+            }
+        }
+        if (unknown.Count > 0) with.AddRange(await rooms.RoomsWithEventsAsync(unknown, from, upTo, ct));
+        return with;
+    }
+
+    /// <summary>
+    /// The room's newest events in (<paramref name="after"/>, <paramref name="upTo"/>] that pass the filter, oldest first,
+    /// at most <paramref name="limit"/>; limited when more passed. Events are read in pages until enough pass.
+    /// </summary>
+    public async Task<(List<EventRow> Rows, bool Limited)> TimelineRowsAsync(string roomId, long after, long upTo, int limit, RoomEventFilter filter, CancellationToken ct)
+    {
+        const int Page = 200;
+        var picked = new List<EventRow>();
+        var before = upTo;
+        while (picked.Count <= limit)
+        {
+            var requested = filter.IsOpen ? limit + 1 - picked.Count : Page;
+            // An incremental window usually holds the newest few events, which the syncs woken with this one share.
+            var page = (after > 0 && filter.IsOpen && picked.Count == 0 ? await tails.RecentAsync(rooms, roomId, after, before, requested) : null)
+                ?? await rooms.RecentAsync(roomId, after, before, requested, ct);
+            picked.AddRange(filter.IsOpen ? page : page.Where(r => filter.Allows(r.Type, r.Sender, ContentOf(r))));
+            if (page.Count < requested) break;
+            before = page[^1].StreamOrdering - 1;
+        }
+        var limited = picked.Count > limit;
+        var rows = picked.Take(limit).ToList();
+        rows.Reverse();
+        return (rows, limited);
+    }
+
+    /// <summary>
+    /// The events of a timeline that reaches back before the user's current join (<paramref name="joinEventId"/>) that
+    /// "Room History Visibility" lets them see, as <c>/messages</c> shows them: with <c>joined</c> or <c>invited</c>
+    /// visibility, nothing from before they joined (or were invited). A timeline that starts after the join is all theirs.
+    /// </summary>
+    public async Task<List<EventRow>> VisibleAsync(string userId, RoomSnapshot snapshot, string joinEventId, List<EventRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return rows;
+        var joinedAt = rows.FirstOrDefault(r => r.EventId == joinEventId)?.StreamOrdering;
+        if (joinedAt is null)
+        {
+            var before = await rooms.StateGroupAsync(rows[0].StateGroupBefore, ct);
+            if (before.GetValueOrDefault(new StateKey(EventTypes.Member, userId)) == joinEventId) return rows;
+            joinedAt = (await rooms.EventRowAsync(joinEventId, ct))?.StreamOrdering;
+        }
+        return await visibility.VisibleAsync(userId, new RoomReadView(snapshot, Membership.Join, joinedAt, null, null), rows, ct);
+    }
+
+    private static JsonObject? ContentOf(EventRow row) => JsonNode.Parse(row.Json)?["content"] as JsonObject;
+}
