@@ -31,7 +31,14 @@ public static class FederationApiSetup
         services.AddScoped<IOpenIdTokens, OpenIdTokens>();
         services.AddScoped<RemoteTimestamps>();
         services.AddScoped<IUserKeysDirectory, UserKeysDirectory>();
-        services.AddSingleton<IRemoteKeyDirectory, FederationKeyDirectory>();
+        // Remote users' keys: device lists cached from their servers' EDUs, federation queries for the rest.
+        services.AddSingleton<FederationKeyDirectory>();
+        services.AddSingleton<IRemoteKeyDirectory, CachedRemoteKeyDirectory>();
+        services.AddScoped<RemoteDeviceStore>();
+        services.AddScoped<RemoteDeviceLists>();
+        services.AddScoped<DeviceListEduSender>();
+        services.AddSingleton<IEduHandler, DeviceListEdus>();
+        services.AddSingleton<IEduHandler, SigningKeyEdus>();
         services.AddScoped<FederationOutboxStore>();
         services.AddSingleton<FederationSenderSignal>();
         services.AddSingleton<IRemoteActivity>(sp => sp.GetRequiredService<FederationSenderSignal>());
@@ -83,6 +90,17 @@ public static class FederationApiSetup
         var services = app.ServiceProvider;
         var signal = services.GetRequiredService<FederationSenderSignal>();
         services.GetRequiredService<LocalEventFanout>().OnQueued(signal.Wake);
+        // Device list changes are queued as EDUs by the sender itself: wake it when a notify follows one.
+        var changes = services.GetRequiredService<StreamChanges>();
+        var positions = services.GetRequiredService<StreamPositions>();
+        long deviceListsSeen = positions.Current;
+        services.GetRequiredService<EventNotifier>().OnAnyNotify(() =>
+        {
+            var seen = Interlocked.Read(ref deviceListsSeen);
+            if (!changes.DeviceLists.MayHaveChanged(StreamChanges.AnyUser, seen)) return;
+            Interlocked.Exchange(ref deviceListsSeen, positions.Current);
+            signal.Wake();
+        });
         services.GetRequiredService<TypingEdus>().Start();
         services.GetRequiredService<PresenceEdus>().Start();
         federation.MapRoomEventEndpoints();

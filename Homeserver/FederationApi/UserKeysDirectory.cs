@@ -47,7 +47,8 @@ public sealed class UserKeysDirectory(KeyQueryService query, KeyClaimService cla
         var answer = new JsonObject
         {
             ["user_id"] = userId,
-            ["stream_id"] = await deviceLists.MaxPositionAsync(ct),
+            // The position of the user's last device change: the stream_id of the last m.device_list_update we sent.
+            ["stream_id"] = await deviceLists.LastDeviceChangeAsync(userId, null, ct),
             ["devices"] = devices,
         };
         if (keys["master_keys"]?[userId] is { } master) answer["master_key"] = master.DeepClone();

@@ -5,17 +5,34 @@ using Microsoft.EntityFrameworkCore;
 namespace Messenger.Homeserver.Storage;
 
 /// <summary>
-/// Device list changes of local users on the event stream positions, and the membership reads that decide who must
+/// Device list changes of local and remote users on the event stream positions, and the membership reads that decide who must
 /// hear of them ("Tracking the device list for a user"): users who share a room now, or started or stopped sharing one.
 /// </summary>
 public sealed class DeviceListStore(HomeserverDbContext db, RoomServer.StreamChanges changes)
 {
-    /// <summary>Stages a change of <paramref name="userId"/>'s devices at <paramref name="position"/> (not yet finished).</summary>
-    public void AddChange(long position, string userId)
+    /// <summary>
+    /// Stages a change of <paramref name="userId"/>'s device <paramref name="deviceId"/> (null: the cross-signing keys)
+    /// at <paramref name="position"/> (not yet finished).
+    /// </summary>
+    public void AddChange(long position, string userId, string? deviceId)
     {
         changes.DeviceLists.Changed(RoomServer.StreamChanges.AnyUser, position);
-        db.DeviceListChanges.Add(new DeviceListChangeRow { Position = position, UserId = userId });
+        db.DeviceListChanges.Add(new DeviceListChangeRow { Position = position, UserId = userId, DeviceId = deviceId });
     }
+
+    /// <summary>The changes in (<paramref name="after"/>, <paramref name="upTo"/>], oldest first, at most <paramref name="limit"/>.</summary>
+    public Task<List<DeviceListChangeRow>> ChangesAsync(long after, long upTo, int limit, CancellationToken ct = default) =>
+        db.DeviceListChanges.TagWith("DeviceListStore.Changes").AsNoTracking()
+            .Where(c => c.Position > after && c.Position <= upTo).OrderBy(c => c.Position).Take(limit).ToListAsync(ct);
+
+    /// <summary>
+    /// The position of the user's last device change before <paramref name="before"/> (all, when null): the
+    /// <c>prev_id</c> of the next <c>m.device_list_update</c>, and the <c>stream_id</c> of <c>/user/devices</c>. 0 when none.
+    /// </summary>
+    public async Task<long> LastDeviceChangeAsync(string userId, long? before, CancellationToken ct = default) =>
+        await db.DeviceListChanges.TagWith("DeviceListStore.LastDeviceChange").AsNoTracking()
+            .Where(c => c.UserId == userId && c.DeviceId != null && (before == null || c.Position < before))
+            .MaxAsync(c => (long?)c.Position, ct) ?? 0;
 
     public Task SaveAsync(CancellationToken ct = default) => db.SaveChangesAsync(ct);
 

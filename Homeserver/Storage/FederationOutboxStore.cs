@@ -60,6 +60,19 @@ public sealed class FederationOutboxStore(HomeserverDbContext db)
         }
     }
 
+    /// <summary>
+    /// Up to where local device list changes have been turned into EDUs, tracked for the caller to advance before it
+    /// saves; null on a fresh database, which then starts at <paramref name="upTo"/> (old changes are not resent).
+    /// </summary>
+    public async Task<DeviceListFanoutRow?> DeviceListPositionAsync(long upTo, CancellationToken ct)
+    {
+        var row = await db.DeviceListFanout.TagWith("FederationOutbox.DeviceListPosition").SingleOrDefaultAsync(r => r.Id == 1, ct);
+        if (row is not null) return row;
+        db.DeviceListFanout.Add(new DeviceListFanoutRow { Id = 1, Position = upTo });
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
     /// <summary>Stages one EDU per destination; the caller saves.</summary>
     public void EnqueueEdu(IEnumerable<string> destinations, string eduType, string json, long now)
     {

@@ -41,6 +41,9 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<CrossSigningKeyRow> CrossSigningKeys => Set<CrossSigningKeyRow>();
     public DbSet<KeySignatureRow> KeySignatures => Set<KeySignatureRow>();
     public DbSet<DeviceListChangeRow> DeviceListChanges => Set<DeviceListChangeRow>();
+    public DbSet<RemoteDeviceListRow> RemoteDeviceLists => Set<RemoteDeviceListRow>();
+    public DbSet<RemoteDeviceRow> RemoteDevices => Set<RemoteDeviceRow>();
+    public DbSet<DeviceListFanoutRow> DeviceListFanout => Set<DeviceListFanoutRow>();
     public DbSet<ToDeviceMessageRow> ToDeviceMessages => Set<ToDeviceMessageRow>();
     public DbSet<ToDeviceTxnRow> ToDeviceTxns => Set<ToDeviceTxnRow>();
     public DbSet<DehydratedDeviceRow> DehydratedDevices => Set<DehydratedDeviceRow>();
@@ -324,6 +327,22 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.HasKey(x => new { x.Position, x.UserId });
             e.Property(x => x.Position).ValueGeneratedNever();
             e.HasIndex(x => new { x.UserId, x.Position });
+        });
+        model.Entity<RemoteDeviceListRow>(e =>
+        {
+            e.ToTable("remote_device_lists");
+            e.HasKey(x => x.UserId);
+        });
+        model.Entity<RemoteDeviceRow>(e =>
+        {
+            e.ToTable("remote_devices");
+            e.HasKey(x => new { x.UserId, x.DeviceId });
+        });
+        model.Entity<DeviceListFanoutRow>(e =>
+        {
+            e.ToTable("device_list_fanout");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
         });
         model.Entity<ToDeviceMessageRow>(e =>
         {

@@ -6,8 +6,11 @@ using Messenger.Homeserver.Storage.Rows;
 
 namespace Messenger.Homeserver.ClientApi.Devices;
 
-/// <summary>Device management ("Device management" module): list, read, rename, delete behind UIA.</summary>
-public sealed class DeviceService(DeviceStore devices, UserInteractiveAuth uia)
+/// <summary>
+/// Device management ("Device management" module): list, read, rename, delete behind UIA. A rename is a device list
+/// change (other users and servers see device display names in key queries and <c>m.device_list_update</c>).
+/// </summary>
+public sealed class DeviceService(DeviceStore devices, UserInteractiveAuth uia, Keys.KeyStreamWriter keyStream)
 {
     private static readonly IReadOnlyList<UiaFlow> PasswordFlow = [new UiaFlow(UiaFlow.Password)];
 
@@ -28,7 +31,12 @@ public sealed class DeviceService(DeviceStore devices, UserInteractiveAuth uia)
         };
         if (name is { Length: > 100 }) throw MatrixError.InvalidParam("display_name is too long (at most 100 characters)");
         if (await devices.FindAsync(requester.UserId, deviceId, ct) is null) throw MatrixError.NotFound("Device not found");
-        if (body.ContainsKey("display_name")) await devices.SetDisplayNameAsync(requester.UserId, deviceId, name, ct);
+        if (!body.ContainsKey("display_name")) return;
+        await keyStream.RunAsync(async write =>
+        {
+            await devices.SetDisplayNameAsync(requester.UserId, deviceId, name, ct);
+            write.DeviceListChanged(requester.UserId, deviceId);
+        }, ct);
     }
 
     /// <summary>DELETE /devices/{deviceId} and POST /delete_devices: UIA with the user's password, then the devices and their tokens go.</summary>

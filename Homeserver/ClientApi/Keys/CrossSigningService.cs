@@ -50,7 +50,7 @@ public sealed class CrossSigningService(CrossSigningStore store, DeviceStore dev
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var key in changed)
                 await store.ReplaceAsync(new CrossSigningKeyRow { UserId = user, Usage = key.Usage, PublicKey = key.PublicKey, Json = key.Json, CreatedTs = now }, ct);
-            write.DeviceListChanged(user);
+            write.DeviceListChanged(user, null);
             if (auth is not null) await uia.ConsumeAsync(auth, ct);
         }, ct);
     }

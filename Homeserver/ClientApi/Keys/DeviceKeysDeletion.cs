@@ -19,9 +19,12 @@ public sealed class DeviceKeysDeletion(DeviceKeyStore keys, DeviceListStore devi
     {
         if (deviceIds.Count == 0) return;
         await keys.DeleteDevicesAsync(userId, deviceIds, ct);
-        var position = positions.Allocate();
-        lock (allocated) allocated.Add(position);
-        deviceLists.AddChange(position, userId);
+        foreach (var deviceId in deviceIds)
+        {
+            var position = positions.Allocate();
+            lock (allocated) allocated.Add(position);
+            deviceLists.AddChange(position, userId, deviceId);
+        }
         await deviceLists.SaveAsync(ct);
         var sharing = await deviceLists.UsersSharingRoomAsync(userId, ct);
         lock (allocated) woken.UnionWith(sharing);

@@ -51,11 +51,8 @@ public sealed class KeyQueryService(DeviceKeyStore keys, CrossSigningStore cross
              Answer: await remote.QueryAsync(pair.Key, pair.Value.ToDictionary(u => u, u => devicesByUser[u], StringComparer.Ordinal), timeout, ct))));
         foreach (var (server, users, answer) in answers)
         {
-            if (answer.Failure is not null)
-            {
-                response["failures"]![server] = answer.Failure;
-                continue;
-            }
+            // A failure may come with the part of the answer that needed no request (users whose device list is cached).
+            if (answer.Failure is not null) response["failures"]![server] = answer.Failure;
             foreach (var section in new[] { "device_keys", "master_keys", "self_signing_keys" })
             {
                 if (answer.Response?[section] is not JsonObject part) continue;

@@ -55,6 +55,7 @@ public sealed class KeyStreamWrite(StreamPositions positions, DeviceListStore de
 {
     internal List<long> Allocated { get; } = [];
     internal HashSet<string> ChangedUsers { get; } = new(StringComparer.Ordinal);
+    private readonly HashSet<(string, string?)> changed = [];
     internal HashSet<string> Woken { get; } = new(StringComparer.Ordinal);
 
     /// <summary>A new stream position, finished when the transaction ends.</summary>
@@ -65,11 +66,16 @@ public sealed class KeyStreamWrite(StreamPositions positions, DeviceListStore de
         return position;
     }
 
-    /// <summary>Records that a local user's devices or keys changed (once per transaction per user).</summary>
-    public void DeviceListChanged(string userId)
+    /// <summary>
+    /// Records that a user's device changed (its keys, signatures or name; added or deleted) or, with
+    /// <paramref name="deviceId"/> null, their cross-signing keys: once per transaction per device, each at its own
+    /// position (for a local user, the <c>stream_id</c> of the device list EDU that the federation sender makes of it).
+    /// </summary>
+    public void DeviceListChanged(string userId, string? deviceId)
     {
-        if (!ChangedUsers.Add(userId)) return;
-        deviceLists.AddChange(NextPosition(), userId);
+        ChangedUsers.Add(userId);
+        if (!changed.Add((userId, deviceId))) return;
+        deviceLists.AddChange(NextPosition(), userId, deviceId);
     }
 
     /// <summary>Wakes the user's long-polling syncs after the commit.</summary>

@@ -60,7 +60,7 @@ public sealed class KeyUploadService(DeviceKeyStore keys, KeyStreamWriter writer
                         UserId = requester.UserId, DeviceId = requester.DeviceId, Ed25519Key = identity.Ed25519Key, Json = identity.Json,
                         CreatedTs = time.GetUtcNow().ToUnixTimeMilliseconds(),
                     };
-                    if (await keys.TryAddDeviceKeysAsync(row, ct)) write.DeviceListChanged(requester.UserId);
+                    if (await keys.TryAddDeviceKeysAsync(row, ct)) write.DeviceListChanged(requester.UserId, requester.DeviceId);
                     else current = await keys.FindDeviceKeysAsync(requester.UserId, requester.DeviceId, ct);
                 }
                 if (current is not null && !DeviceKeysCheck.SameIdentity(current.Json, identity.Json))
@@ -68,7 +68,7 @@ public sealed class KeyUploadService(DeviceKeyStore keys, KeyStreamWriter writer
                 if (current is not null && current.Json != identity.Json)
                 {
                     await keys.ReplaceDeviceKeysJsonAsync(requester.UserId, requester.DeviceId, identity.Json, ct);
-                    write.DeviceListChanged(requester.UserId);
+                    write.DeviceListChanged(requester.UserId, requester.DeviceId);
                 }
             }
             await StoreOneTimeKeysAsync(requester, otks, ct);

@@ -46,7 +46,11 @@ public sealed class SignatureUploadService(CrossSigningStore store, DeviceKeySto
                 foreach (var row in accepted)
                 {
                     await store.UpsertSignatureAsync(row, ct);
-                    write.DeviceListChanged(requester.UserId);
+                    // A signature on one of the user's devices changes that device; any other (on their master key, or
+                    // their user-signing key on someone else's key) changes their cross-signing keys.
+                    var device = row.TargetUserId == requester.UserId && row.TargetKeyId != mine.GetValueOrDefault(CrossSigningUsage.Master)?.PublicKey
+                        ? row.TargetKeyId : null;
+                    write.DeviceListChanged(requester.UserId, device);
                 }
             }, ct);
         }

@@ -1,3 +1,4 @@
+using Messenger.Homeserver.RoomServer;
 using Messenger.Federation.Client;
 using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Storage;
@@ -7,14 +8,14 @@ namespace Messenger.Homeserver.FederationApi.Sending;
 
 /// <summary>
 /// Delivers the federation queue (server-server API, "Transactions"; local events are queued with their commit by
-/// <see cref="LocalEventFanout"/>, which wakes it): sends each due destination its transactions one after the other (<c>PUT /_matrix/federation/v1/send/{txnId}</c>, at most 50
+/// <see cref="LocalEventFanout"/>, which wakes it; local device list changes become EDUs here, <see cref="Edus.DeviceListEduSender"/>): sends each due destination its transactions one after the other (<c>PUT /_matrix/federation/v1/send/{txnId}</c>, at most 50
 /// PDUs and 100 EDUs, in order). A destination that fails is retried with exponential back-off, the same
 /// transaction each time, until it answers; it is caught up from the queue when it returns, also after a restart.
 /// A 4xx other than 429 is a refusal for good: that transaction is dropped so that one bad batch cannot wedge a
 /// destination. Runs on the server's clock.
 /// </summary>
 public sealed partial class FederationSender(IServiceScopeFactory scopes, IFederationClient client,
-    FederationSenderSignal signal, HomeserverConfig config, TimeProvider time, ILogger<FederationSender> logger) : BackgroundService
+    FederationSenderSignal signal, HomeserverConfig config, TimeProvider time, ILogger<FederationSender> logger, StreamPositions positions) : BackgroundService
 {
     public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan MaxRetry = TimeSpan.FromMinutes(10);
@@ -40,6 +41,7 @@ public sealed partial class FederationSender(IServiceScopeFactory scopes, IFeder
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait = TimeSpan.FromSeconds(30);
+            await DeviceListFanoutAsync(stoppingToken);
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
@@ -59,6 +61,23 @@ public sealed partial class FederationSender(IServiceScopeFactory scopes, IFeder
     }
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Queues local device list changes as EDUs (<see cref="Edus.DeviceListEduSender"/>); a failure there never stops sending.</summary>
+    private async Task DeviceListFanoutAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var deviceLists = scope.ServiceProvider.GetRequiredService<Edus.DeviceListEduSender>();
+            while (await deviceLists.FanoutAsync(positions.Current, ct) == Edus.DeviceListEduSender.Batch)
+            {
+            }
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            LogLoopFailed(logger, e);
+        }
+    }
 
     private void StartDestination(string destination, CancellationToken ct)
     {
