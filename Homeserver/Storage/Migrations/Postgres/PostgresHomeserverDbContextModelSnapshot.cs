@@ -228,11 +228,30 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("user_id");
 
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("text")
+                        .HasColumnName("device_id");
+
                     b.HasKey("Position", "UserId");
 
                     b.HasIndex("UserId", "Position");
 
                     b.ToTable("device_list_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DeviceListFanoutRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("device_list_fanout", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DeviceRow", b =>
@@ -1177,6 +1196,60 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.HasKey("Token");
 
                     b.ToTable("registration_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RemoteDeviceListRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("MasterKeyJson")
+                        .HasColumnType("text")
+                        .HasColumnName("master_key_json");
+
+                    b.Property<string>("SelfSigningKeyJson")
+                        .HasColumnType("text")
+                        .HasColumnName("self_signing_key_json");
+
+                    b.Property<bool>("Stale")
+                        .HasColumnType("boolean")
+                        .HasColumnName("stale");
+
+                    b.Property<long>("StreamId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stream_id");
+
+                    b.Property<long>("UpdatedTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_ts");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("remote_device_lists", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RemoteDeviceRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("text")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("DisplayName")
+                        .HasColumnType("text")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("KeysJson")
+                        .HasColumnType("text")
+                        .HasColumnName("keys_json");
+
+                    b.HasKey("UserId", "DeviceId");
+
+                    b.ToTable("remote_devices", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RemoteMediaRow", b =>

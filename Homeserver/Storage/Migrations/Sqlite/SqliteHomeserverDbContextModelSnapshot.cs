@@ -221,11 +221,30 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("user_id");
 
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_id");
+
                     b.HasKey("Position", "UserId");
 
                     b.HasIndex("UserId", "Position");
 
                     b.ToTable("device_list_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DeviceListFanoutRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("device_list_fanout", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.DeviceRow", b =>
@@ -1162,6 +1181,60 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.HasKey("Token");
 
                     b.ToTable("registration_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RemoteDeviceListRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("MasterKeyJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("master_key_json");
+
+                    b.Property<string>("SelfSigningKeyJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("self_signing_key_json");
+
+                    b.Property<bool>("Stale")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stale");
+
+                    b.Property<long>("StreamId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stream_id");
+
+                    b.Property<long>("UpdatedTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_ts");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("remote_device_lists", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RemoteDeviceRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DeviceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("DisplayName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("KeysJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("keys_json");
+
+                    b.HasKey("UserId", "DeviceId");
+
+                    b.ToTable("remote_devices", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.RemoteMediaRow", b =>
