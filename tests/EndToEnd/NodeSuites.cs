@@ -12,6 +12,9 @@ internal static class NodeSuites
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan SuiteTimeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>One install at a time: the test classes run in parallel and two <c>npm ci</c> in one folder clash.</summary>
+    private static readonly SemaphoreSlim InstallGate = new(1, 1);
+
     /// <summary>The js folder in the source tree, recorded at build time by the csproj.</summary>
     public static string Directory { get; } = typeof(NodeSuites).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>()
@@ -47,6 +50,19 @@ internal static class NodeSuites
     /// .ci/run has done this already; a developer's first <c>dotnet test</c> gets it here.
     /// </summary>
     public static async Task<string> EnsurePackagesAsync(CancellationToken cancellationToken)
+    {
+        await InstallGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await InstallIfStaleAsync(cancellationToken);
+        }
+        finally
+        {
+            InstallGate.Release();
+        }
+    }
+
+    private static async Task<string> InstallIfStaleAsync(CancellationToken cancellationToken)
     {
         var lockFile = Path.Combine(Directory, "package-lock.json");
         var installed = Path.Combine(Directory, "node_modules", ".package-lock.json");
