@@ -65,6 +65,10 @@ internal static class ConfigValidation
             errors.Add("limits.max_request_body_size: must be at least 1024 bytes");
         if (config.Limits.MaxUploadSize < 1)
             errors.Add("limits.max_upload_size: must be positive");
+        if (!string.IsNullOrWhiteSpace(config.MediaRetention.RemoteMediaLifetime) && config.MediaRetention.Lifetime is null)
+            errors.Add($"media_retention.remote_media_lifetime: '{config.MediaRetention.RemoteMediaLifetime}' is not a duration (milliseconds, or a number with s, m, h, d or w)");
+        if (config.MediaRetention.RemoteCacheMaxSize < 0)
+            errors.Add("media_retention.remote_cache_max_size: must not be negative (0 means no limit)");
 
         for (var i = 0; i < config.Federation.DomainWhitelist.Count; i++)
         {

@@ -72,6 +72,9 @@ public sealed class HomeserverConfig
     [ConfigurationKeyName("limits")]
     public LimitsConfig Limits { get; set; } = new();
 
+    [ConfigurationKeyName("media_retention")]
+    public MediaRetentionConfig MediaRetention { get; set; } = new();
+
     [ConfigurationKeyName("voip")]
     public VoipConfig Voip { get; set; } = new();
 

@@ -19,6 +19,11 @@ public static class JobsSetup
                 .ForJob(ExpiredMediaIdsCleanupJob.Key)
                 .StartAt(DateTimeOffset.UtcNow.AddMinutes(5))
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()));
+            quartz.AddJob<RemoteMediaEvictionJob>(job => job.WithIdentity(RemoteMediaEvictionJob.Key));
+            quartz.AddTrigger(trigger => trigger
+                .ForJob(RemoteMediaEvictionJob.Key)
+                .StartAt(DateTimeOffset.UtcNow.AddMinutes(10))
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()));
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;

@@ -81,6 +81,60 @@ public sealed class MediaFiles(HomeserverConfig config)
         }
     }
 
+    /// <summary>
+    /// Deletes the content with this hash and its cached thumbnails, unless <paramref name="isReferenced"/> says a row
+    /// names it. The file is first renamed out of its place (atomically) and the references are asked again after:
+    /// an upload of the same bytes that arrives meanwhile writes its own copy into the empty place, and one that had
+    /// already found the file in place has its row seen by the second question, so the file goes back. Returns
+    /// whether the content was deleted.
+    /// </summary>
+    public async Task<bool> DeleteUnreferencedAsync(string sha256, Func<CancellationToken, Task<bool>> isReferenced, CancellationToken ct)
+    {
+        var path = ContentPath(sha256);
+        if (await isReferenced(ct)) return false;
+        var doomed = NewTempPath();
+        try
+        {
+            File.Move(path, doomed);
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
+        bool keep;
+        try
+        {
+            keep = await isReferenced(ct);
+        }
+        catch
+        {
+            MoveIntoPlace(doomed, path);
+            File.Delete(doomed);
+            throw;
+        }
+        if (keep)
+        {
+            MoveIntoPlace(doomed, path);
+            File.Delete(doomed);
+            return false;
+        }
+        File.Delete(doomed);
+        var thumbnails = Path.GetDirectoryName(ThumbnailPath(sha256, "x"))!;
+        try
+        {
+            Directory.Delete(thumbnails, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Never thumbnailed, or a thumbnail being written right now: left for a later sweep.
+        }
+        return true;
+    }
+
     private string NewTempPath()
     {
         var dir = Path.Combine(root, "tmp");

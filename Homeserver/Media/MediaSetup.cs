@@ -17,6 +17,7 @@ public static class MediaSetup
         services.AddScoped<ThumbnailService>();
         services.AddScoped<MediaLookup>();
         services.AddScoped<RemoteMediaCache>();
+        services.AddScoped<RemoteMediaEviction>();
         services.AddSingleton<RemoteMediaFetcher>();
         services.AddSingleton<KeyedLocks>();
         services.TryAddSingleton(sp => new OutboundAddressPolicy(sp.GetRequiredService<HomeserverConfig>().Outbound.AllowedPrivateRanges));

@@ -62,4 +62,35 @@ public sealed class MediaStore(HomeserverDbContext db)
             return await FindRemoteAsync(row.Origin, row.MediaId, ct) ?? throw new InvalidOperationException("remote media row vanished");
         }
     }
+
+    /// <summary>Records that a local user asked for cached remote media now (callers do it at most hourly per item).</summary>
+    public Task<int> TouchRemoteAsync(string origin, string mediaId, long now, CancellationToken ct = default) =>
+        db.RemoteMedia.TagWith("MediaStore.TouchRemote")
+            .Where(m => m.Origin == origin && m.MediaId == mediaId)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastAccessTs, now), ct);
+
+    /// <summary>Bytes of remote media in the cache (each cached item counted, as the limit is meant).</summary>
+    public async Task<long> RemoteCacheSizeAsync(CancellationToken ct = default) =>
+        await db.RemoteMedia.TagWith("MediaStore.RemoteCacheSize").SumAsync(m => (long?)m.Size, ct) ?? 0;
+
+    /// <summary>The least recently used cached remote media, optionally only that unused since <paramref name="usedBefore"/>.</summary>
+    public Task<List<RemoteMediaRow>> LeastRecentlyUsedRemoteAsync(long? usedBefore, int limit, CancellationToken ct = default) =>
+        db.RemoteMedia.TagWith("MediaStore.LeastRecentlyUsedRemote").AsNoTracking()
+            .Where(m => usedBefore == null || m.LastAccessTs < usedBefore)
+            .OrderBy(m => m.LastAccessTs).ThenBy(m => m.Origin).ThenBy(m => m.MediaId)
+            .Take(limit).ToListAsync(ct);
+
+    /// <summary>
+    /// Forgets cached remote media unless it was used since it was chosen (<paramref name="lastAccessTs"/> no longer
+    /// matches): such media is recently used again and stays. Returns whether it was forgotten.
+    /// </summary>
+    public async Task<bool> DeleteRemoteAsync(string origin, string mediaId, long? lastAccessTs, CancellationToken ct = default) =>
+        await db.RemoteMedia.TagWith("MediaStore.DeleteRemote")
+            .Where(m => m.Origin == origin && m.MediaId == mediaId && (lastAccessTs == null || m.LastAccessTs == lastAccessTs))
+            .ExecuteDeleteAsync(ct) > 0;
+
+    /// <summary>Whether any local media or cached remote media names this content (its file must stay).</summary>
+    public async Task<bool> IsContentReferencedAsync(string sha256, CancellationToken ct = default) =>
+        await db.Media.TagWith("MediaStore.IsContentReferenced.Local").AnyAsync(m => m.Sha256 == sha256, ct) ||
+        await db.RemoteMedia.TagWith("MediaStore.IsContentReferenced.Remote").AnyAsync(m => m.Sha256 == sha256, ct);
 }

@@ -141,6 +141,8 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.Property(x => x.MediaId).HasMaxLength(255);
             e.Property(x => x.Sha256).HasMaxLength(64);
             e.HasIndex(x => x.Sha256);
+            // Eviction walks the cache from the least recently used.
+            e.HasIndex(x => x.LastAccessTs);
         });
 
         model.Entity<RoomRow>(e =>

@@ -26,6 +26,12 @@ public sealed class RemoteMediaRow
     /// <summary>When the cache was filled: for remote media the v1.12 freeze counts this as the upload time.</summary>
     public long CachedTs { get; set; }
 
+    /// <summary>
+    /// When a local user last asked for it (download or thumbnail), to within an hour: the cache evicts the least
+    /// recently used first (<c>media_retention</c>). Written at most hourly per item, not on every download.
+    /// </summary>
+    public long LastAccessTs { get; set; }
+
     /// <summary>Cached while <c>enable_authenticated_media</c> was on: never served by the deprecated endpoints.</summary>
     public bool Authenticated { get; set; }
 }
