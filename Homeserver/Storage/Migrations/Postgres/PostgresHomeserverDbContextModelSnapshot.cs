@@ -1277,6 +1277,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("content_type");
 
+                    b.Property<long>("LastAccessTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_access_ts");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1292,6 +1296,8 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .HasColumnName("upload_name");
 
                     b.HasKey("Origin", "MediaId");
+
+                    b.HasIndex("LastAccessTs");
 
                     b.HasIndex("Sha256");
 

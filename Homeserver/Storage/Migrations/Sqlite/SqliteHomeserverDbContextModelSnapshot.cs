@@ -1262,6 +1262,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("content_type");
 
+                    b.Property<long>("LastAccessTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_access_ts");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1277,6 +1281,8 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnName("upload_name");
 
                     b.HasKey("Origin", "MediaId");
+
+                    b.HasIndex("LastAccessTs");
 
                     b.HasIndex("Sha256");
 
