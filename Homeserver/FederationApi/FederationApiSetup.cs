@@ -43,7 +43,6 @@ public static class FederationApiSetup
         services.AddSingleton<FederationSenderSignal>();
         services.AddSingleton<IRemoteActivity>(sp => sp.GetRequiredService<FederationSenderSignal>());
         services.AddScoped<IFederationEduQueue, FederationEduQueue>();
-        services.AddScoped<HandshakeRelay>();
         services.AddHostedService<FederationSender>();
         // Room events over federation: the room server's receive path behind the ports, keys from the transport.
         services.AddSingleton<TransactionResults>();

@@ -13,13 +13,13 @@ namespace Messenger.Homeserver.FederationApi;
 /// The resident server's half of "Joining Rooms". <c>make_join</c> builds the join on the room as it stands and runs
 /// the auth rules on it before offering it (<see cref="MembershipTemplates"/>); <c>send_join</c> takes the joining
 /// server's signed event through the same receive path as any PDU and answers with the state before it and the auth
-/// chain; the accepted join goes on to the other servers in the room (<see cref="Sending.HandshakeRelay"/>). Restricted rooms ("Restricted rooms", v8+): a user neither joined nor invited must meet an allow condition
+/// chain; the accepted join goes on to the other servers in the room, queued with its commit (<see cref="Storage.LocalEventFanout.BeginRelayAsync"/>). Restricted rooms ("Restricted rooms", v8+): a user neither joined nor invited must meet an allow condition
 /// (403 otherwise, 400 <c>M_UNABLE_TO_AUTHORISE_JOIN</c> when we cannot tell); the template then names one of our users
 /// who may invite in <c>join_authorised_via_users_server</c>, and on send_join we add our signature, which the auth
 /// rules demand of that user's server.
 /// </summary>
 public sealed class FederationJoins(RoomServerContext context, RemoteEventIngest ingest, FederationRoomAccess access, FederationRoomReads reads, RoomStore rooms,
-    MembershipTemplates templates, JoinAuthoriser authoriser, Sending.HandshakeRelay relay) : IFederationJoins
+    MembershipTemplates templates, JoinAuthoriser authoriser) : IFederationJoins
 {
     public async Task<JsonObject> MakeJoinAsync(string origin, string roomId, string userId, IReadOnlyCollection<string> supportedVersions, CancellationToken ct)
     {
@@ -57,12 +57,11 @@ public sealed class FederationJoins(RoomServerContext context, RemoteEventIngest
             if (!signed.IsSuccess) throw FederationError.BadJson("Cannot sign the join: " + signed.Error);
         }
 
-        var result = (await ingest.IngestAsync(roomId, [joinEvent], ct))[0];
+        var result = (await ingest.IngestAsync(roomId, [joinEvent], ct, relayFrom: origin))[0];
         switch (result.Outcome)
         {
             case IngestOutcome.Dropped: throw FederationError.BadJson("Join event not accepted: " + result.Reason);
             case IngestOutcome.Rejected or IngestOutcome.SoftFailed: throw FederationError.Forbidden(result.Reason ?? "Join not allowed");
-            case IngestOutcome.Accepted: await relay.RelayAsync(origin, eventId, ct); break;
         }
 
         var row = await rooms.EventRowAsync(eventId, ct) ?? throw new InvalidOperationException("the accepted join is not stored");

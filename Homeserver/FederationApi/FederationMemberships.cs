@@ -11,12 +11,12 @@ namespace Messenger.Homeserver.FederationApi;
 /// <summary>
 /// The resident server's half of "Leaving Rooms (Rejecting Invites)" and "Knocking upon a room": templates built on the
 /// room as it stands (<see cref="MembershipTemplates"/>), and the signed events taken through the receive path like any
-/// PDU; accepted, it goes on to the other servers in the room (<see cref="Sending.HandshakeRelay"/>). A signed event that is not what was asked for (type, membership, sender of the origin, state key = sender,
+/// PDU; accepted, it goes on to the other servers in the room, queued with its commit (<see cref="Storage.LocalEventFanout.BeginRelayAsync"/>). A signed event that is not what was asked for (type, membership, sender of the origin, state key = sender,
 /// signatures, format) is 400 <c>M_INVALID_PARAM</c> as the endpoints recommend; one the auth rules refuse is 403.
 /// Invites are <see cref="FederationInvites"/>.
 /// </summary>
 public sealed class FederationMemberships(RoomEventPipeline pipeline, RemoteEventIngest ingest, FederationRoomAccess access, MembershipTemplates templates,
-    FederationInvites invites, Sending.HandshakeRelay relay) : IFederationMemberships
+    FederationInvites invites) : IFederationMemberships
 {
     public async Task<JsonObject> MakeMembershipAsync(string origin, string roomId, string userId, string membership, IReadOnlyCollection<string>? supportedVersions, CancellationToken ct)
     {
@@ -38,12 +38,11 @@ public sealed class FederationMemberships(RoomEventPipeline pipeline, RemoteEven
         if (pdu.StateKey != pdu.Sender) throw FederationError.InvalidParam("The state key is not the sender");
         if (!pdu.Sender.EndsWith(":" + origin, StringComparison.Ordinal)) throw FederationError.InvalidParam("The sender is not of the requesting server");
 
-        var result = (await ingest.IngestAsync(roomId, [ev], ct, origin))[0];
+        var result = (await ingest.IngestAsync(roomId, [ev], ct, origin, relayFrom: origin))[0];
         switch (result.Outcome)
         {
             case IngestOutcome.Dropped: throw FederationError.InvalidParam($"The {membership} event was not accepted: {result.Reason}");
             case IngestOutcome.Rejected or IngestOutcome.SoftFailed: throw FederationError.Forbidden(result.Reason ?? $"{membership} not allowed");
-            case IngestOutcome.Accepted: await relay.RelayAsync(origin, eventId, ct); break;
         }
         if (membership != Membership.Knock) return null;
         var after = await pipeline.SnapshotAsync(roomId, ct) ?? room;

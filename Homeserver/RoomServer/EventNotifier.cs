@@ -11,7 +11,12 @@ public sealed class EventNotifier
     private readonly Dictionary<string, HashSet<Waiter>> waitersByKey = new(StringComparer.Ordinal);
     private Action[] listeners = [];
 
-    /// <summary>Calls <paramref name="listener"/> on every notification, whatever it touches (the federation sender reads the stream then).</summary>
+    /// <summary>
+    /// Calls <paramref name="listener"/> on every notification, whatever keys it touches, before the touched readers
+    /// wake. Its one use: the federation sender is woken when a notification follows a device list change, as it turns
+    /// local device list changes into EDUs itself; events need no listener (they are queued with their commit and the
+    /// sender is woken by <see cref="Storage.LocalEventFanout"/>).
+    /// </summary>
     public void OnAnyNotify(Action listener)
     {
         lock (gate) listeners = [.. listeners, listener];

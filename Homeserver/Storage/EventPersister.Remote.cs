@@ -14,7 +14,10 @@ public sealed partial class EventPersister
     /// and rejected events with negative ones (stored for the protocol, never in a sync window), their edges, the new
     /// state groups, the current state delta (which a state resolution may shrink as well as grow), the forward
     /// extremities and the current state group. An event first stored as an outlier and later received with its state
-    /// is updated in place. Returns the room after the batch and the stream positions of its timeline events.
+    /// is updated in place. The timeline events of a membership handshake we answer as the resident server
+    /// (<see cref="RemotePersistBatch.RelayFrom"/>) are queued for the room's other servers in the same transaction
+    /// (<see cref="LocalEventFanout.BeginRelayAsync"/>), so a crash after the commit cannot lose the relay. Returns the
+    /// room after the batch and the stream positions of its timeline events.
     /// </summary>
     public async Task<PersistResult> PersistRemoteAsync(RemotePersistBatch batch, CancellationToken ct)
     {
@@ -31,6 +34,8 @@ public sealed partial class EventPersister
                 batch.NewRoom.CurrentStateGroup = after.StateGroup;
                 db.Rooms.Add(batch.NewRoom);
             }
+            var relay = batch.RelayFrom is { } relayFrom ? await fanout.BeginRelayAsync(db, roomId, relayFrom, ct) : null;
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
 
             var ids = batch.Events.Select(e => e.Pdu.EventId).Concat(batch.Outliers.Select(o => o.EventId)).ToList();
             var stored = new Dictionary<string, EventRow>(StringComparer.Ordinal);
@@ -66,7 +71,11 @@ public sealed partial class EventPersister
                 allocated.Add(position);
                 NoteChange(roomId, e.Pdu, position);
                 var ordering = e.Kind == EventKind.Timeline ? position : -position;
-                if (e.Kind == EventKind.Timeline) orderings.Add(position);
+                if (e.Kind == EventKind.Timeline)
+                {
+                    orderings.Add(position);
+                    relay?.Add(e.Pdu, position, now);
+                }
                 var row = await NewRowAsync(roomId, e.Pdu, ordering, e.Kind, e.StateGroupBefore, e.StateGroupAfter, e.ReplacesState, ct, rows);
                 row.RejectionReason = e.RejectionReason;
                 if (stored.TryGetValue(e.Pdu.EventId, out var outlierRow))
@@ -110,6 +119,7 @@ public sealed partial class EventPersister
             foreach (var (target, redaction) in redactions) await ApplyRedactionAsync(roomId, target, redaction, ct);
             await transaction.CommitAsync(ct);
             db.ChangeTracker.Clear();
+            relay?.Committed();
             foreach (var group in batch.Groups) stateGroups.Set(group.Id, group.State);
             return new PersistResult(after, orderings);
         }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Messenger.Federation.Protocol.Identifiers;
 using Messenger.Homeserver.Storage.Rows;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,58 +6,14 @@ namespace Messenger.Homeserver.Storage;
 
 /// <summary>
 /// The persistent per-destination queue of the federation sender. Local events enter it by stream position in their
-/// own transaction (<see cref="LocalEventFanout"/>), remote events we accepted as the resident server of a membership
-/// handshake from <see cref="RelayAsync"/>, EDUs from <see cref="EnqueueEdu"/>. Items leave only when a transaction
+/// own transaction (<see cref="LocalEventFanout"/>), so do remote events we accepted as the resident server of a
+/// membership handshake (<see cref="LocalEventFanout.BeginRelayAsync"/>); EDUs from <see cref="EnqueueEdu"/>. Items leave only when a transaction
 /// holding them got its 200.
 /// </summary>
 public sealed class FederationOutboxStore(HomeserverDbContext db)
 {
     public const int MaxPdus = 50;
     public const int MaxEdus = 100;
-
-    /// <summary>
-    /// Queues an event a remote server handed us through a membership handshake (<c>send_join</c>, <c>send_leave</c>,
-    /// <c>send_knock</c>) for the other servers of the room, as the resident server must ("Joining Rooms": it "is
-    /// responsible for sending the join event to the other servers in the room"). The persister queues only local events
-    /// (<see cref="LocalEventFanout"/>); <paramref name="origin"/> never gets its own event back. False when the event
-    /// is not in the timeline.
-    /// </summary>
-    public async Task<bool> RelayAsync(string serverName, string eventId, string origin, long now, CancellationToken ct)
-    {
-        var e = await db.Events.TagWith("FederationOutbox.Relayed").AsNoTracking().Where(r => r.EventId == eventId && r.StreamOrdering > 0)
-            .Select(r => new { r.StreamOrdering, r.RoomId, r.Type, r.StateKey }).SingleOrDefaultAsync(ct);
-        if (e is null) return false;
-        var destinations = Destinations(await JoinedServersAsync(e.RoomId, ct), e.Type, e.StateKey, serverName);
-        destinations.Remove(origin);
-        Queue(e.StreamOrdering, destinations, now);
-        await db.SaveChangesAsync(ct);
-        return true;
-    }
-
-    private async Task<List<string>> JoinedServersAsync(string roomId, CancellationToken ct)
-    {
-        var members = await db.CurrentState.TagWith("FederationOutbox.JoinedMembers").AsNoTracking()
-            .Where(s => s.RoomId == roomId && s.Type == "m.room.member" && s.Membership == "join")
-            .Select(s => s.StateKey).ToListAsync(ct);
-        return members.Select(ServerOf).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>The servers with a joined member plus the target's server of a membership event (so a kicked or leaving server hears of it), without us.</summary>
-    private static HashSet<string> Destinations(List<string> joined, string type, string? stateKey, string serverName)
-    {
-        var destinations = new HashSet<string>(joined, StringComparer.Ordinal);
-        if (type == "m.room.member" && stateKey is { } target && ServerOf(target) is { } targetServer) destinations.Add(targetServer);
-        destinations.Remove(serverName);
-        return destinations;
-    }
-
-    private void Queue(long streamOrdering, IEnumerable<string> destinations, long now)
-    {
-        foreach (var destination in destinations)
-        {
-            db.FederationOutbox.Add(new FederationOutboxRow { Destination = destination, StreamOrdering = streamOrdering, CreatedTs = now });
-        }
-    }
 
     /// <summary>
     /// Up to where local device list changes have been turned into EDUs, tracked for the caller to advance before it
@@ -167,7 +122,6 @@ public sealed class FederationOutboxStore(HomeserverDbContext db)
         db.FederationDestinations.TagWith("FederationOutbox.ClearBackoff").Where(d => d.Destination == destination && d.RetryAtTs > 0)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.RetryAtTs, 0L), ct);
 
-    private static string? ServerOf(string userId) => UserId.TryParse(userId, out var user) ? user.ServerName.Value : null;
 }
 
 /// <summary>One transaction for a destination: its id, PDUs in stream order, EDUs in queue order.</summary>

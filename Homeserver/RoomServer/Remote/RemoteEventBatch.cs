@@ -34,7 +34,10 @@ public sealed partial class RemoteEventBatch(RoomSnapshot start, RemoteBatchServ
     /// <summary>Whether there is anything to persist.</summary>
     public bool IsEmpty => events.Count == 0 && outliers.Count == 0;
 
-    public RemotePersistBatch ToPersist(RoomRow? newRoom = null) => new(Start, Working, outliers, events, groups, newRoom);
+    /// <summary>The origin of a handshake (<c>send_join</c>, <c>send_leave</c>, <c>send_knock</c>) whose accepted events are relayed with their commit.</summary>
+    public string? RelayFrom { get; init; }
+
+    public RemotePersistBatch ToPersist(RoomRow? newRoom = null) => new(Start, Working, outliers, events, groups, newRoom, RelayFrom);
 
     /// <summary>The stored or batched event with this id, if known.</summary>
     public StoredEvent? Find(string eventId) => known.GetValueOrDefault(eventId);

@@ -26,11 +26,13 @@ public sealed partial class RemoteEventIngest(RoomStore rooms, RoomEventPipeline
 
     /// <summary>
     /// Ingests the PDUs of one room (from one transaction, or fetched); results in the order received. With
-    /// <paramref name="origin"/>, missing auth and prev events are fetched from it.
+    /// <paramref name="origin"/>, missing auth and prev events are fetched from it. With <paramref name="relayFrom"/> (a
+    /// membership handshake), the accepted events are queued for the room's other servers in their own transaction.
     /// </summary>
-    public async Task<IReadOnlyList<IngestResult>> IngestAsync(string roomId, IReadOnlyList<JsonObject> received, CancellationToken ct, string? origin = null)
+    public async Task<IReadOnlyList<IngestResult>> IngestAsync(string roomId, IReadOnlyList<JsonObject> received, CancellationToken ct, string? origin = null,
+        string? relayFrom = null)
     {
-        var results = await IngestOnceAsync(roomId, received, ct);
+        var results = await IngestOnceAsync(roomId, received, ct, relayFrom);
         if (origin is null || !results.Any(r => r.MissingAuthEvents || r.MissingPrevEvents)) return results;
 
         // First the gap before them (which often brings the missing auth events too), then auth chains for what still lacks them.
@@ -41,16 +43,16 @@ public sealed partial class RemoteEventIngest(RoomStore rooms, RoomEventPipeline
             if (gap.Count > 0) await IngestOnceAsync(roomId, gap, ct);
         }
         var merged = results.ToArray();
-        await RetryAsync(roomId, received, retry, merged, ct);
+        await RetryAsync(roomId, received, retry, merged, relayFrom, ct);
         var lackingAuth = retry.Where(i => merged[i].MissingAuthEvents).ToList();
         if (lackingAuth.Count > 0)
         {
             foreach (var i in lackingAuth) await IngestOutliersAsync(roomId, await fetcher.AuthChainAsync(origin, roomId, merged[i].EventId!, ct), ct);
-            await RetryAsync(roomId, received, lackingAuth, merged, ct);
+            await RetryAsync(roomId, received, lackingAuth, merged, relayFrom, ct);
         }
         // A gap larger than get_missing_events filled: the state before the event, from its sender.
         foreach (var i in retry.Where(i => merged[i] is { MissingPrevEvents: true, MissingAuthEvents: false }).Take(MaxStateFetches).ToList())
-            merged[i] = await IngestWithRemoteStateAsync(roomId, received[i], origin, merged[i], ct);
+            merged[i] = await IngestWithRemoteStateAsync(roomId, received[i], origin, merged[i], relayFrom, ct);
         return merged;
     }
 
@@ -58,7 +60,8 @@ public sealed partial class RemoteEventIngest(RoomStore rooms, RoomEventPipeline
     /// Judges an event whose prev events stay unknown on the state before it as <paramref name="origin"/> reports it
     /// (<see cref="RemoteEventBatch.AddWithStateBeforeAsync"/>); without an answer, <paramref name="previous"/> stands.
     /// </summary>
-    private async Task<IngestResult> IngestWithRemoteStateAsync(string roomId, JsonObject json, string origin, IngestResult previous, CancellationToken ct)
+    private async Task<IngestResult> IngestWithRemoteStateAsync(string roomId, JsonObject json, string origin, IngestResult previous, string? relayFrom,
+        CancellationToken ct)
     {
         if (await RoomVersionAsync(roomId, ct) is not { } version) return previous;
         var item = (await checks.CheckAsync([json], version, roomId, ct))[0];
@@ -72,16 +75,17 @@ public sealed partial class RemoteEventIngest(RoomStore rooms, RoomEventPipeline
 
         using var held = await context.Locks.AcquireAsync(roomId, ct);
         var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw new InvalidOperationException($"room {roomId} has no snapshot");
-        var batch = new RemoteEventBatch(snapshot, batchServices);
+        var batch = new RemoteEventBatch(snapshot, batchServices) { RelayFrom = relayFrom };
         await batch.PrefetchAsync([pdu], ct);
         var result = await batch.AddWithStateBeforeAsync(pdu, ids.StateIds, item.AuthorisingSignatureValid, ct);
         if (!batch.IsEmpty) await pipeline.PersistRemoteAsync(batch, newRoom: null, ct);
         return result;
     }
 
-    private async Task RetryAsync(string roomId, IReadOnlyList<JsonObject> received, List<int> indices, IngestResult[] results, CancellationToken ct)
+    private async Task RetryAsync(string roomId, IReadOnlyList<JsonObject> received, List<int> indices, IngestResult[] results, string? relayFrom,
+        CancellationToken ct)
     {
-        var again = await IngestOnceAsync(roomId, [.. indices.Select(i => received[i])], ct);
+        var again = await IngestOnceAsync(roomId, [.. indices.Select(i => received[i])], ct, relayFrom);
         for (var k = 0; k < indices.Count; k++) results[indices[k]] = again[k];
     }
 
@@ -102,7 +106,8 @@ public sealed partial class RemoteEventIngest(RoomStore rooms, RoomEventPipeline
         if (!batch.IsEmpty) await pipeline.PersistRemoteAsync(batch, newRoom: null, ct);
     }
 
-    private async Task<IReadOnlyList<IngestResult>> IngestOnceAsync(string roomId, IReadOnlyList<JsonObject> received, CancellationToken ct)
+    private async Task<IReadOnlyList<IngestResult>> IngestOnceAsync(string roomId, IReadOnlyList<JsonObject> received, CancellationToken ct,
+        string? relayFrom = null)
     {
         if (await RoomVersionAsync(roomId, ct) is not { } version)
             return [.. received.Select(json => new IngestResult(json["event_id"] is JsonValue v && v.TryGetValue(out string? id) ? id : null, IngestOutcome.Dropped, "this server is not in the room"))];
@@ -120,7 +125,7 @@ public sealed partial class RemoteEventIngest(RoomStore rooms, RoomEventPipeline
         {
             using var held = await context.Locks.AcquireAsync(roomId, ct);
             var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw new InvalidOperationException($"room {roomId} has no snapshot");
-            var batch = new RemoteEventBatch(snapshot, batchServices);
+            var batch = new RemoteEventBatch(snapshot, batchServices) { RelayFrom = relayFrom };
             var pdus = valid.Values.Select(v => v.Checked.Pdu!).ToList();
             await batch.PrefetchAsync(pdus, ct);
             foreach (var pdu in RemoteEventBatch.InOrder(pdus, p => p.PrevEventIds))
