@@ -9,9 +9,12 @@ namespace Messenger.Homeserver.FederationApi;
 /// Remote users' keys for <c>/keys/query</c>, from the device lists their servers keep us up to date on ("Device
 /// Management": the local cache "should be applied by consuming <c>m.device_list_update</c> EDUs") when we have a list
 /// that is not stale and share a room with the user (so their server sends us updates); anyone else is asked over
-/// federation (<see cref="FederationKeyDirectory"/>). Claims always go to the user's server.
+/// federation (<see cref="FederationKeyDirectory"/>). A user we share a room with but hold no list of (they have just
+/// started sharing one) is asked directly too, and their list is fetched in the background
+/// (<see cref="RemoteDeviceResyncer"/>) so later queries are answered here, as Synapse does; a stale list is being
+/// resynced already. Claims always go to the user's server.
 /// </summary>
-public sealed class CachedRemoteKeyDirectory(FederationKeyDirectory federation, IServiceScopeFactory scopes) : IRemoteKeyDirectory
+public sealed class CachedRemoteKeyDirectory(FederationKeyDirectory federation, IServiceScopeFactory scopes, RemoteDeviceResyncer resyncer) : IRemoteKeyDirectory
 {
     public async Task<RemoteKeyAnswer> QueryAsync(string serverName, IReadOnlyDictionary<string, IReadOnlyList<string>> devicesByUser, TimeSpan timeout,
         CancellationToken ct)
@@ -19,11 +22,14 @@ public sealed class CachedRemoteKeyDirectory(FederationKeyDirectory federation, 
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<RemoteDeviceStore>();
         var audience = scope.ServiceProvider.GetRequiredService<EduAudience>();
-        var lists = (await store.ListsAsync([.. devicesByUser.Keys], ct)).Where(l => !l.Stale).ToDictionary(l => l.UserId, StringComparer.Ordinal);
+        var held = (await store.ListsAsync([.. devicesByUser.Keys], ct)).ToDictionary(l => l.UserId, StringComparer.Ordinal);
+        var lists = held.Values.Where(l => !l.Stale).ToDictionary(l => l.UserId, StringComparer.Ordinal);
         var cached = new HashSet<string>(StringComparer.Ordinal);
         foreach (var user in devicesByUser.Keys)
         {
-            if (lists.ContainsKey(user) && await audience.IsKnownRemoteAsync(serverName, user, ct)) cached.Add(user);
+            if (!await audience.IsKnownRemoteAsync(serverName, user, ct)) continue;
+            if (lists.ContainsKey(user)) cached.Add(user);
+            else if (!held.ContainsKey(user)) resyncer.Request(user);
         }
         var rest = devicesByUser.Where(kv => !cached.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         var asked = rest.Count > 0 ? await federation.QueryAsync(serverName, rest, timeout, ct) : null;

@@ -36,6 +36,11 @@ public static class FederationApiSetup
         services.AddSingleton<IRemoteKeyDirectory, CachedRemoteKeyDirectory>();
         services.AddScoped<RemoteDeviceStore>();
         services.AddScoped<RemoteDeviceLists>();
+        services.AddScoped<RemoteDeviceListFetcher>();
+        services.AddSingleton<RemoteDeviceResyncer>();
+        services.AddHostedService(sp => sp.GetRequiredService<RemoteDeviceResyncer>());
+        services.AddSingleton<RemoteDeviceListSharing>();
+        services.AddHostedService(sp => sp.GetRequiredService<RemoteDeviceListSharing>());
         services.AddScoped<DeviceListEduSender>();
         services.AddSingleton<IEduHandler, DeviceListEdus>();
         services.AddSingleton<IEduHandler, SigningKeyEdus>();

@@ -150,17 +150,24 @@ public sealed partial class RoomEventPipeline(RoomStore rooms, EventPersister pe
         foreach (var e in events) context.Events.Add(e.Pdu);
     }
 
-    /// <summary>Step 4 of the event path: push rules (local events: their notifications are stored already), then sync waiters wake.</summary>
+    /// <summary>
+    /// Step 4 of the event path: push rules (local events: their notifications are stored already), then sync waiters
+    /// wake and the membership observers hear whose membership changed.
+    /// </summary>
     private async Task AnnounceAsync(PersistResult result, IReadOnlyList<NewEvent> events)
     {
         if (result.Notifications is { } stored) push.Committed(stored);
         else if (events.Count > 0) await push.OnPersistedAsync(result.Snapshot, events, result.StreamOrderings);
 
         var keys = new HashSet<string>(StringComparer.Ordinal) { result.Snapshot.RoomId };
+        List<string>? members = null;
         foreach (var e in events)
         {
-            if (e.Pdu.Type == EventTypes.Member && e.Pdu.StateKey is { } target) keys.Add(target);
+            if (e.Pdu.Type != EventTypes.Member || e.Pdu.StateKey is not { } target) continue;
+            keys.Add(target);
+            (members ??= []).Add(target);
         }
         context.Notifier.Notify(keys);
+        if (members is not null) context.Memberships.Changed(result.Snapshot.RoomId, members);
     }
 }

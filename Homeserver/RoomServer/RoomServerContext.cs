@@ -2,7 +2,7 @@ using Messenger.Federation.Protocol.Keys;
 
 namespace Messenger.Homeserver.RoomServer;
 
-/// <summary>The process-wide parts of the room server, grouped: locks, caches, the notifier and the server's identity.</summary>
+/// <summary>The process-wide parts of the room server, grouped: locks, caches, the notifier, the membership observers and the server's identity.</summary>
 public sealed record RoomServerContext(
     string ServerName,
     ServerSigningKey SigningKey,
@@ -12,4 +12,5 @@ public sealed record RoomServerContext(
     EventNotifier Notifier,
     StreamPositions Positions,
     TimeProvider Time,
-    JoinedMembers Members);
+    JoinedMembers Members,
+    MembershipObservers Memberships);

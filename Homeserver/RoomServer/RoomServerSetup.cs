@@ -19,6 +19,7 @@ public static class RoomServerSetup
         services.AddSingleton<RoomSnapshots>();
         services.AddSingleton<EventCache>();
         services.AddSingleton<EventNotifier>();
+        services.AddSingleton<MembershipObservers>();
         services.AddSingleton<StreamPositions>();
         services.AddSingleton<StreamChanges>();
         services.AddSingleton<SyncMemo>();
@@ -28,7 +29,7 @@ public static class RoomServerSetup
             sp.GetRequiredService<HomeserverConfig>().ServerName, sp.GetRequiredService<ServerSigningKey>(),
             sp.GetRequiredService<RoomLocks>(), sp.GetRequiredService<RoomSnapshots>(), sp.GetRequiredService<EventCache>(),
             sp.GetRequiredService<EventNotifier>(), sp.GetRequiredService<StreamPositions>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<JoinedMembers>()));
+            sp.GetRequiredService<JoinedMembers>(), sp.GetRequiredService<MembershipObservers>()));
 
         services.AddScoped<RoomStore>();
         services.AddScoped<FilterStore>();

@@ -53,6 +53,21 @@ public sealed class RemoteDeviceStore(HomeserverDbContext db)
         return existed;
     }
 
+    /// <summary>Deletes everything held of the user (they share no room with our users any more, so no update would reach us).</summary>
+    public async Task DropAsync(string userId, CancellationToken ct = default)
+    {
+        await db.RemoteDevices.TagWith("RemoteDeviceStore.DropDevices").Where(d => d.UserId == userId).ExecuteDeleteAsync(ct);
+        await db.RemoteDeviceLists.TagWith("RemoteDeviceStore.DropList").Where(l => l.UserId == userId).ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>The users whose list is stale (a resync is owed).</summary>
+    public Task<List<string>> StaleUsersAsync(CancellationToken ct = default) =>
+        db.RemoteDeviceLists.TagWith("RemoteDeviceStore.StaleUsers").AsNoTracking().Where(l => l.Stale).Select(l => l.UserId).ToListAsync(ct);
+
+    /// <summary>Of <paramref name="userIds"/>, those we hold a list of (stale or not).</summary>
+    public Task<List<string>> HeldAsync(IReadOnlyCollection<string> userIds, CancellationToken ct = default) =>
+        db.RemoteDeviceLists.TagWith("RemoteDeviceStore.Held").AsNoTracking().Where(l => userIds.Contains(l.UserId)).Select(l => l.UserId).ToListAsync(ct);
+
     /// <summary>Marks the user's list as not to be trusted (creating it when absent), so queries go to the user's server.</summary>
     public Task MarkStaleAsync(string userId, long now, CancellationToken ct = default) =>
         UpdateListAsync(userId, null, null, null, stale: true, now, ct);

@@ -22,12 +22,15 @@ public sealed class EduAudience(RoomStore rooms, FederationRoomAccess access, Ho
     public async Task<List<string>> ServersInRoomAsync(string roomId, CancellationToken ct) =>
         Servers(await JoinedAsync(roomId, ct));
 
-    /// <summary>The other servers with a member in some room the user is joined to.</summary>
+    /// <summary>
+    /// The other servers with a member in some room the user is joined to: one read of the user's rooms, their members
+    /// from <see cref="JoinedMembers"/> (kept current by every membership change), so a server that just joined is in.
+    /// </summary>
     public async Task<List<string>> ServersSharingRoomsAsync(string userId, CancellationToken ct)
     {
-        var joined = await rooms.RoomsWithMembershipAsync(userId, Membership.Join, ct);
-        var members = await rooms.MemberListsAsync(joined, ct);
-        return Servers(members.Values.SelectMany(list => list.Where(m => m.Membership == Membership.Join).Select(m => m.UserId)));
+        var members = new List<string>();
+        foreach (var roomId in await rooms.RoomsWithMembershipAsync(userId, Membership.Join, ct)) members.AddRange(await JoinedAsync(roomId, ct));
+        return Servers(members);
     }
 
     /// <summary>True when <paramref name="origin"/> owns the user, its ACL allows it in the room and the user is joined there.</summary>
@@ -48,9 +51,22 @@ public sealed class EduAudience(RoomStore rooms, FederationRoomAccess access, Ho
         }
     }
 
-    /// <summary>True when a user of <paramref name="origin"/> shares a joined room with this server.</summary>
+    /// <summary>True when a user of <paramref name="origin"/> shares a joined room with one of our users.</summary>
     public async Task<bool> IsKnownRemoteAsync(string origin, string userId, CancellationToken ct) =>
-        ServerOf(userId) == origin && origin != config.ServerName && (await rooms.RoomsWithMembershipAsync(userId, Membership.Join, ct)).Count > 0;
+        ServerOf(userId) == origin && origin != config.ServerName && await SharesRoomWithLocalUserAsync(userId, ct);
+
+    /// <summary>
+    /// True when the user is joined to a room where one of our users is joined too. A room all our users left still
+    /// lists its remote members as they were, but nothing of it reaches us any more, so it does not count.
+    /// </summary>
+    public async Task<bool> SharesRoomWithLocalUserAsync(string userId, CancellationToken ct)
+    {
+        foreach (var roomId in await rooms.RoomsWithMembershipAsync(userId, Membership.Join, ct))
+        {
+            if ((await JoinedAsync(roomId, ct)).Any(IsLocal)) return true;
+        }
+        return false;
+    }
 
     private Task<System.Collections.Immutable.ImmutableHashSet<string>> JoinedAsync(string roomId, CancellationToken ct) =>
         members.GetAsync(roomId, c => rooms.MembersAsync(roomId, Membership.Join, c), ct);

@@ -13,7 +13,8 @@ namespace Messenger.Homeserver.Tests.FederationApi;
 /// a room with Alice of A. Bob's new device, its deletion and his cross-signing keys reach A as
 /// <c>m.device_list_update</c> / <c>m.signing_key_update</c> EDUs: Alice sees @bob in <c>device_lists.changed</c> and
 /// A answers <c>/keys/query</c> from its cache (shown by B refusing A's requests meanwhile). An update whose
-/// <c>prev_id</c> A never saw makes A resync the whole list from B; EDUs about users not of the sending server are ignored.
+/// <c>prev_id</c> A never saw makes A resync the whole list from B (in the background); EDUs about users not of the
+/// sending server are ignored.
 /// </summary>
 public abstract class DeviceListFederationTests(FederatingPair pair)
 {
@@ -45,15 +46,28 @@ public abstract class DeviceListFederationTests(FederatingPair pair)
         }
     }
 
-    private sealed record RemoteCache(long? StreamId, string? Master, Dictionary<string, string?> Devices);
+    internal sealed record RemoteCache(long? StreamId, string? Master, Dictionary<string, string?> Devices, bool Stale);
 
-    private static async Task<RemoteCache> CacheAsync(FederatingServer server, string userId)
+    internal static async Task<RemoteCache> CacheAsync(FederatingServer server, string userId)
     {
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HomeserverDbContext>();
         var list = await db.RemoteDeviceLists.AsNoTracking().SingleOrDefaultAsync(l => l.UserId == userId);
         var devices = await db.RemoteDevices.AsNoTracking().Where(d => d.UserId == userId).ToDictionaryAsync(d => d.DeviceId, d => d.KeysJson);
-        return new RemoteCache(list?.StreamId, list?.MasterKeyJson, devices);
+        return new RemoteCache(list?.StreamId, list?.MasterKeyJson, devices, list?.Stale ?? false);
+    }
+
+    /// <summary>Reads <paramref name="server"/>'s cache of the user until <paramref name="held"/> holds (background work reaches it).</summary>
+    internal static async Task<RemoteCache> AwaitCacheAsync(FederatingServer server, string userId, Func<RemoteCache, bool> held)
+    {
+        var deadline = DateTime.UtcNow + SyncWaiter.DefaultPatience;
+        while (true)
+        {
+            var cache = await CacheAsync(server, userId);
+            if (held(cache)) return cache;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the cache never reached the expected state");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Alice's /keys/query for Bob while B refuses every request of A: only A's cache can answer.</summary>
@@ -144,7 +158,7 @@ public abstract class DeviceListFederationTests(FederatingPair pair)
             ["user_id"] = bob.UserId, ["device_id"] = "GAPDEVICE", ["stream_id"] = held + 1_000_001, ["prev_id"] = new JsonArray(held + 1_000_000),
             ["deleted"] = false,
         });
-        var resynced = await CacheAsync(pair.A, bob.UserId);
+        var resynced = await AwaitCacheAsync(pair.A, bob.UserId, c => !c.Stale);
         Assert.False(resynced.Devices.ContainsKey("GAPDEVICE"));
         Assert.Equal(held, resynced.StreamId);
         Assert.True(resynced.Devices.ContainsKey(phone.DeviceId));

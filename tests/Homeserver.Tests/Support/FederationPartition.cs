@@ -9,7 +9,8 @@ namespace Messenger.Homeserver.Tests.Support;
 /// <summary>
 /// A network partition as one server sees it: authenticated federation requests from the listed origins are answered
 /// 503 before they reach any endpoint, as if the connection failed, so their senders back off and retry like they
-/// would for an unreachable server. Key requests (unauthenticated) still pass. Installed first in the pipeline.
+/// would for an unreachable server. Key requests (unauthenticated) still pass. A stalled path (<see cref="Stall"/>)
+/// holds every request to it until released: a server that is slow to answer. Installed first in the pipeline.
 /// </summary>
 public sealed class FederationPartition : IStartupFilter
 {
@@ -22,6 +23,38 @@ public sealed class FederationPartition : IStartupFilter
 
     public void Heal() => refused.Clear();
 
+    private PathStall? stall;
+
+    /// <summary>Holds every request whose path starts with <paramref name="pathPrefix"/> until the stall is released (disposed).</summary>
+    public PathStall Stall(string pathPrefix)
+    {
+        var held = new PathStall(this, pathPrefix);
+        Volatile.Write(ref stall, held);
+        return held;
+    }
+
+    /// <summary>One stalled path: <see cref="Reached"/> completes when a request arrived; disposing lets them all go on.</summary>
+    public sealed class PathStall(FederationPartition owner, string pathPrefix) : IDisposable
+    {
+        private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Reached => reached.Task;
+
+        internal async Task HoldAsync(HttpContext context)
+        {
+            if (context.Request.Path.Value?.StartsWith(pathPrefix, StringComparison.Ordinal) != true) return;
+            reached.TrySetResult();
+            await released.Task.WaitAsync(context.RequestAborted);
+        }
+
+        public void Dispose()
+        {
+            Interlocked.CompareExchange(ref owner.stall, null, this);
+            released.TrySetResult();
+        }
+    }
+
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         app.Use(async (HttpContext context, Func<Task> call) =>
@@ -31,6 +64,7 @@ public sealed class FederationPartition : IStartupFilter
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return;
             }
+            if (Volatile.Read(ref stall) is { } held) await held.HoldAsync(context);
             await call();
         });
         next(app);
