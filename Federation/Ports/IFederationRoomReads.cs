@@ -5,7 +5,9 @@ namespace Messenger.Federation.Ports;
 /// <summary>
 /// Reads other servers make of a room's events ("Retrieving events", "Retrieving event authorisation information").
 /// The homeserver answers only servers allowed to see the room (in it, and not denied by its server ACL); null means
-/// not found or not visible to that origin, which the endpoints answer with 404 / 403.
+/// not found or not visible to that origin, which the endpoints answer with 404 / 403. Events the origin may not see by
+/// history visibility are served redacted (never left out, so the DAG stays walkable) by <c>/event</c>, <c>/backfill</c>
+/// and <c>/get_missing_events</c>.
 /// </summary>
 public interface IFederationRoomReads
 {

@@ -56,6 +56,7 @@ public static class FederationApiSetup
         services.AddScoped<RoomServer.Remote.IRemoteJoins, RemoteJoiner>();
         services.AddScoped<FederationRoomAccess>();
         services.AddScoped<RoomDagWalker>();
+        services.AddScoped<ServerVisibilityFilter>();
         services.AddScoped<FederationRoomReads>();
         services.AddScoped<IFederationRoomReads>(sp => sp.GetRequiredService<FederationRoomReads>());
         services.AddScoped<IFederationInbox, FederationInbox>();

@@ -49,6 +49,7 @@ public static class RoomServerSetup
         services.AddScoped<MembershipHistoryStore>();
         services.AddScoped<OutOfBandMembershipStore>();
         services.AddScoped<ClientApi.Sync.OutOfBandSync>();
+        services.AddScoped<VisibilityStateReader>();
         services.AddScoped<HistoryVisibilityFilter>();
         services.AddScoped<RelationsStore>();
         services.AddScoped<BundledAggregations>();

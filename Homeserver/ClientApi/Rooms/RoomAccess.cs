@@ -44,7 +44,7 @@ public sealed class RoomAccess(RoomEventPipeline pipeline, RoomStore rooms, Hist
             case Membership.Leave or Membership.Ban:
                 return new RoomReadView(snapshot, membership.Membership, null, membership.StreamOrdering, membership.StateGroupAfter);
         }
-        if (await CurrentVisibilityAsync(snapshot, ct) == HistoryVisibilityFilter.WorldReadable)
+        if (await CurrentVisibilityAsync(snapshot, ct) == HistoryVisibility.WorldReadable)
             return new RoomReadView(snapshot, membership?.Membership, null, null, null);
         throw MatrixError.Forbidden("You are not in this room");
     }
