@@ -140,8 +140,9 @@ public sealed partial class RoomEventPipeline(RoomStore rooms, EventPersister pe
     /// Persists backfilled history (<see cref="Remote.RemoteEventIngest.BackfillAsync"/>): nothing follows, as history
     /// older than the room's first event here is not news for sync, push or other servers.
     /// </summary>
-    public Task<int> PersistBackfillAsync(string roomId, IReadOnlyList<Remote.BackfilledEvent> events, long depthCeiling, CancellationToken ct) =>
-        persister.PersistBackfillAsync(roomId, events, depthCeiling, ct);
+    public Task<int> PersistBackfillAsync(string roomId, IReadOnlyList<Remote.BackfilledEvent> events, IReadOnlyList<(string Target, string Redaction)> redactions,
+        long depthCeiling, CancellationToken ct) =>
+        persister.PersistBackfillAsync(roomId, events, redactions, depthCeiling, ct);
 
     /// <summary>After every persist, still under the room's lock: the new snapshot and the cached events.</summary>
     private void Remember(PersistResult result, IReadOnlyList<NewEvent> events)

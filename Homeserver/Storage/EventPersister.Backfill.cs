@@ -12,9 +12,12 @@ public sealed partial class EventPersister
     /// the live stream) and a depth below <paramref name="depthCeiling"/> (this server's earliest event), so that
     /// <c>/messages</c> orders them under the existing history whatever depth the remote claimed. An event stored as an
     /// outlier (the state of a join) now takes its place in history; events stored otherwise are left alone. No state,
-    /// no extremities, no notification. Returns how many events became visible history.
+    /// no extremities, no notification. <paramref name="redactions"/> (target, redaction) take effect once the rows are in,
+    /// as live ones do: the target is served redacted and leaves the search index. Returns how many events became
+    /// visible history.
     /// </summary>
-    public async Task<int> PersistBackfillAsync(string roomId, IReadOnlyList<BackfilledEvent> events, long depthCeiling, CancellationToken ct)
+    public async Task<int> PersistBackfillAsync(string roomId, IReadOnlyList<BackfilledEvent> events, IReadOnlyList<(string Target, string Redaction)> redactions,
+        long depthCeiling, CancellationToken ct)
     {
         if (events.Count == 0) return 0;
         var allocated = new List<long>(events.Count);
@@ -52,6 +55,8 @@ public sealed partial class EventPersister
                 if (kind == EventKind.Backfilled) added++;
             }
             await db.SaveChangesAsync(ct);
+            // Once the rows are in: a redaction may target an event of this same batch.
+            foreach (var (target, redaction) in redactions) await ApplyRedactionAsync(roomId, target, redaction, ct);
             await transaction.CommitAsync(ct);
             db.ChangeTracker.Clear();
             return added;

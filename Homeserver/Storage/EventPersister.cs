@@ -145,7 +145,7 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
             EventId = pdu.EventId, RoomId = roomId, StreamOrdering = streamOrdering, Depth = pdu.Depth, Type = pdu.Type,
             StateKey = pdu.StateKey, Sender = pdu.Sender, OriginServerTs = pdu.OriginServerTs, Membership = MembershipOf(pdu),
             Json = WithoutUnsigned(pdu), StateGroupBefore = groupBefore, StateGroupAfter = groupAfter, ReplacesState = replaces,
-            RelatesToId = relation?.ParentId, RelType = relation?.RelType,
+            RelatesToId = relation?.ParentId, RelType = relation?.RelType, Redacts = pdu.Type == EventTypes.Redaction ? pdu.Redacts : null,
             ThreadId = kind is EventKind.Timeline or EventKind.Backfilled ? await ThreadOfAsync(roomId, relation, pending, ct) : null, Kind = kind,
         };
     }

@@ -165,6 +165,8 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
             e.HasIndex(x => new { x.RoomId, x.RelType, x.RelatesToId, x.StreamOrdering });
             e.HasIndex(x => new { x.RoomId, x.ThreadId, x.StreamOrdering });
             e.HasIndex(x => new { x.RoomId, x.OriginServerTs });
+            // Redactions of an event that arrives after them (back-filled history).
+            e.HasIndex(x => x.Redacts);
         });
         model.Entity<EventEdgeRow>(e =>
         {

@@ -77,4 +77,21 @@ public sealed partial class RoomStore
             rows.AddRange(await db.Events.TagWith("RoomStore.StoredEvents").AsNoTracking().Where(e => EF.Parameter(chunk).Contains(e.EventId)).ToListAsync(ct));
         return rows;
     }
+
+    /// <summary>
+    /// The ids of the room's accepted redactions (live or back-filled) of any of <paramref name="targetIds"/>: a
+    /// redaction may be stored before its target arrives.
+    /// </summary>
+    public async Task<List<string>> RedactionsOfAsync(string roomId, IReadOnlyCollection<string> targetIds, CancellationToken ct = default)
+    {
+        var result = new List<string>();
+        foreach (var chunk in targetIds.Chunk(LargeChunk))
+        {
+            result.AddRange(await db.Events.TagWith("RoomStore.RedactionsOf").AsNoTracking()
+                .Where(e => e.Redacts != null && EF.Parameter(chunk).Contains(e.Redacts) && e.RoomId == roomId
+                    && (e.Kind == EventKind.Timeline || e.Kind == EventKind.Backfilled))
+                .Select(e => e.EventId).ToListAsync(ct));
+        }
+        return result;
+    }
 }

@@ -142,19 +142,15 @@ public sealed partial class RemoteEventBatch
     }
 
     /// <summary>
-    /// From room version 3 the auth rules accept any redaction; whether it applies is checked when it takes effect
-    /// (rooms v3 "Handling redactions"): the redacting server is the target's, or the sender has the redact level.
+    /// The target a live redaction takes effect on, if any: a known event of the timeline (or history), allowed by
+    /// <see cref="RedactionRule"/> under the state before the redaction.
     /// </summary>
     private string? RedactionTargetOf(Pdu pdu, ImmutableDictionary<StateKey, string> stateBefore)
     {
         if (pdu.Redacts is not { } target || known.GetValueOrDefault(target) is not { } targetEvent) return null;
-        if (targetEvent.Kind != EventKind.Timeline && targetEvent.Kind != EventKind.SoftFailed) return null;
-        if (ServerOf(targetEvent.Pdu.Sender) == ServerOf(pdu.Sender)) return target;
+        if (targetEvent.Kind is not (EventKind.Timeline or EventKind.SoftFailed or EventKind.Backfilled)) return null;
         var powerLevels = stateBefore.GetValueOrDefault(new StateKey(EventTypes.PowerLevels, "")) is { } pl ? known.GetValueOrDefault(pl)?.Pdu : null;
         var create = stateBefore.GetValueOrDefault(new StateKey(EventTypes.Create, "")) is { } c ? known.GetValueOrDefault(c)?.Pdu : null;
-        var levels = new PowerLevels(powerLevels, create, pdu.RoomVersion);
-        return levels.UserLevel(pdu.Sender) >= levels.Redact ? target : null;
+        return RedactionRule.Applies(pdu, targetEvent.Pdu.Sender, new PowerLevels(powerLevels, create, pdu.RoomVersion)) ? target : null;
     }
-
-    private static string ServerOf(string userId) => userId[(userId.IndexOf(':') + 1)..];
 }

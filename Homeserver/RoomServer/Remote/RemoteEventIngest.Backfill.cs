@@ -16,6 +16,8 @@ public sealed partial class RemoteEventIngest
     /// until one answers) and stores them as history (<see cref="Storage.Rows.EventKind.Backfilled"/>). Each is checked
     /// like any received event (format, signatures, hash; redacted on a mismatch) and authorised against its own auth
     /// events, whose auth chain is fetched from the same server when unknown; failures are dropped or stored rejected.
+    /// Redactions take effect as live ones do (<see cref="RemoteEventBatch.HistoryRedactionsAsync"/>): one in the batch on
+    /// its known target, and one held already on its target arriving now.
     /// Nothing happens when the room's history here already starts at its create event. Returns how many events were
     /// added to the room's history.
     /// </summary>
@@ -60,7 +62,11 @@ public sealed partial class RemoteEventIngest
                     if (verdict.MissingAuthEvents) lackingAuth.Add(pdu);
                     else judged.Add(new BackfilledEvent(pdu, verdict.Outcome == IngestOutcome.Rejected ? verdict.Reason ?? "rejected" : null));
                 }
-                if (lackingAuth.Count == 0 || attempt > 0) return await pipeline.PersistBackfillAsync(roomId, judged, depthCeiling, ct);
+                if (lackingAuth.Count == 0 || attempt > 0)
+                {
+                    var redactions = await batch.HistoryRedactionsAsync([.. judged.Where(j => j.Rejection is null).Select(j => j.Pdu)], ct);
+                    return await pipeline.PersistBackfillAsync(roomId, judged, redactions, depthCeiling, ct);
+                }
             }
             foreach (var pdu in lackingAuth) await IngestOutliersAsync(roomId, await fetcher.AuthChainAsync(server, roomId, pdu.EventId, ct), ct);
         }

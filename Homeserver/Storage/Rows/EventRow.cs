@@ -34,6 +34,12 @@ public sealed class EventRow
     public string? RedactedBy { get; set; }
 
     /// <summary>
+    /// For <c>m.room.redaction</c>: the event it redacts. Kept even when that event is not known yet, so that the
+    /// redaction takes effect when the target arrives later (back-filled history older than the redaction).
+    /// </summary>
+    public string? Redacts { get; set; }
+
+    /// <summary>
     /// The parent of a well-formed <c>m.relates_to</c> (with <c>rel_type</c> and <c>event_id</c>) in the content
     /// ("Forming relationships between events"). Kept after a redaction; queries drop redacted children, since
     /// redaction strips <c>m.relates_to</c> and so breaks the relationship.
