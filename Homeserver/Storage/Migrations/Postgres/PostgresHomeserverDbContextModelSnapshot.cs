@@ -352,6 +352,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("redacted_by");
 
+                    b.Property<string>("Redacts")
+                        .HasColumnType("text")
+                        .HasColumnName("redacts");
+
                     b.Property<string>("RejectionReason")
                         .HasColumnType("text")
                         .HasColumnName("rejection_reason");
@@ -404,6 +408,8 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .HasColumnName("type");
 
                     b.HasKey("EventId");
+
+                    b.HasIndex("Redacts");
 
                     b.HasIndex("StreamOrdering")
                         .IsUnique();

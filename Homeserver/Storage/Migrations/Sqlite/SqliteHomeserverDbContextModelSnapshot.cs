@@ -345,6 +345,10 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("redacted_by");
 
+                    b.Property<string>("Redacts")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("redacts");
+
                     b.Property<string>("RejectionReason")
                         .HasColumnType("TEXT")
                         .HasColumnName("rejection_reason");
@@ -397,6 +401,8 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnName("type");
 
                     b.HasKey("EventId");
+
+                    b.HasIndex("Redacts");
 
                     b.HasIndex("StreamOrdering")
                         .IsUnique();
