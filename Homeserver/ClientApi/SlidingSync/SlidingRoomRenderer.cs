@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Messenger.Federation.Protocol.Events;
+using Messenger.Federation.Protocol.RoomVersions;
 using Messenger.Homeserver.Auth;
 using Messenger.Homeserver.ClientApi.Rooms;
 using Messenger.Homeserver.Push;
@@ -32,9 +33,17 @@ public sealed class SlidingRoomRenderer(RoomStore rooms, RoomEventPipeline pipel
             if (membership.Membership is Membership.Invite or Membership.Knock)
             {
                 var json = Common(plan);
-                json["invite_state"] = await StrippedRoomState.ReadAsync(pipeline, rooms, plan.Room.RoomId, membership.EventId, ct);
+                // An invite or knock in a room this server is not in shows the stripped state it came with.
+                json["invite_state"] = plan.Room.OutOfBand is { } held
+                    ? JsonNode.Parse(held.StrippedState) as JsonArray ?? []
+                    : await StrippedRoomState.ReadAsync(pipeline, rooms, plan.Room.RoomId, membership.EventId, ct);
                 result[plan.Room.RoomId] = json;
                 sent[plan.Room.RoomId] = Sent(plan, upTo, []);
+            }
+            else if (plan.Room.OutOfBand is { } ended)
+            {
+                result[plan.Room.RoomId] = await OutOfBandLeaveAsync(requester, plan, ended, ct);
+                sent[plan.Room.RoomId] = Sent(plan, ended.StreamOrdering, []);
             }
             else if (await slicer.SliceAsync(requester.UserId, plan, upTo, ignored, ct) is { } slice)
             {
@@ -85,6 +94,25 @@ public sealed class SlidingRoomRenderer(RoomStore rooms, RoomEventPipeline pipel
             sent[slice.RoomId] = Sent(slice.Plan, slice.End, slice.LazyMembers);
         }
         return (result, sent);
+    }
+
+    /// <summary>
+    /// The leave that rejected a remote invite or withdrew a knock, in a room this server is not in: like a room the
+    /// user never joined, its timeline is that one event and it has no state to send.
+    /// </summary>
+    private async Task<JsonObject> OutOfBandLeaveAsync(Requester requester, RoomPlan plan, OutOfBandMembershipRow held, CancellationToken ct)
+    {
+        var timeline = new JsonArray();
+        if (await rooms.EventRowAsync(held.EventId, ct) is { } leave && RoomVersions.Find(held.RoomVersion) is { } version)
+        {
+            foreach (var formatted in await formatter.FormatAsync([leave], version, requester.UserId, requester.DeviceId, ct)) timeline.Add(formatted);
+        }
+        var json = Common(plan);
+        json["required_state"] = new JsonArray();
+        json["timeline"] = timeline;
+        json["limited"] = false;
+        json["num_live"] = 0;
+        return json;
     }
 
     /// <summary>Fields every room result has: recency, the user's membership, the initial and DM flags.</summary>

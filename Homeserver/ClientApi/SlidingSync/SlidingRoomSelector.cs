@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Messenger.Federation.Protocol.Events;
 using Messenger.Homeserver.ClientApi.AccountData;
+using Messenger.Homeserver.ClientApi.Sync;
 using Messenger.Homeserver.Storage;
+using Messenger.Homeserver.Storage.Rows;
 
 namespace Messenger.Homeserver.ClientApi.SlidingSync;
 
@@ -11,9 +13,12 @@ namespace Messenger.Homeserver.ClientApi.SlidingSync;
 /// connection; it is sorted by recency (newest bump first). Each list filters it, counts the result and takes the
 /// indexes inside its ranges; subscriptions add rooms by id when the user has a membership there. A room matched by
 /// several rules gets the superset of their room configs. Invites from ignored users are left out ("Ignoring Users").
+/// Memberships in rooms this server is not in — invites received over federation, knocks sent through another server
+/// and the leaves ending them (<see cref="OutOfBandSync"/>) — take part like any other, their stripped state standing
+/// for the room's.
 /// </summary>
 public sealed class SlidingRoomSelector(RoomStore rooms, SlidingSyncStore store, ForgottenRoomStore forgotten, AccountDataStore accountData,
-    IgnoredUsers ignoredUsers)
+    IgnoredUsers ignoredUsers, OutOfBandSync outOfBand)
 {
     /// <summary>Room tags live in the <c>m.tag</c> room account data ("Room Tagging").</summary>
     private const string TagType = "m.tag";
@@ -30,6 +35,10 @@ public sealed class SlidingRoomSelector(RoomStore rooms, SlidingSyncStore store,
         var events = (await store.MembershipEventsAsync(current.Select(m => m.EventId).ToList(), ct)).ToDictionary(e => e.RoomId);
         // A membership committed after upTo is left for the next response, which covers it.
         var known = current.Where(m => events.TryGetValue(m.RoomId, out var e) && e.StreamOrdering <= upTo).Select(m => events[m.RoomId]).ToList();
+        // Where newer than the room state (or without any), an out-of-band membership is the user's membership there.
+        var held = (await outOfBand.InEffectAsync(userId, current, upTo, ct)).Where(h => !hidden.Contains(h.EventId))
+            .ToDictionary(h => h.RoomId, StringComparer.Ordinal);
+        if (held.Count > 0) known = [.. known.Where(e => !held.ContainsKey(e.RoomId)), .. await OutOfBandEventsAsync(held.Values, ct)];
 
         var ignored = await ignoredUsers.OfAsync(userId, ct);
         known = known.Where(e => e.Membership != Membership.Invite || !ignored.Contains(e.Sender)).ToList();
@@ -40,7 +49,7 @@ public sealed class SlidingRoomSelector(RoomStore rooms, SlidingSyncStore store,
             ? a.Bump ?? a.Latest : e.StreamOrdering);
         var sorted = listed.OrderByDescending(e => bump[e.RoomId]).ThenBy(e => e.RoomId, StringComparer.Ordinal).ToList();
 
-        var facts = await FactsAsync(userId, known, request.Lists, upTo, ct);
+        var facts = await FactsAsync(userId, known, held, request.Lists, upTo, ct);
         var matched = new Dictionary<string, MatchedRoom>(StringComparer.Ordinal);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var list in request.Lists)
@@ -49,35 +58,49 @@ public sealed class SlidingRoomSelector(RoomStore rooms, SlidingSyncStore store,
             counts[list.Name] = passing.Count;
             for (var i = 0; i < passing.Count; i++)
             {
-                if (list.InRange(i)) Match(matched, passing[i], list.Config, bump, activity, list.Name);
+                if (list.InRange(i)) Match(matched, passing[i], list.Config, bump, activity, held, list.Name);
             }
         }
         var byRoom = known.ToDictionary(e => e.RoomId);
         foreach (var (roomId, config) in request.Subscriptions)
         {
             // "Rooms that a user subscribes to that they do not have permission to see, or that does not exist, should be ignored."
-            if (byRoom.TryGetValue(roomId, out var membership)) Match(matched, membership, config, bump, activity, null);
+            if (byRoom.TryGetValue(roomId, out var membership)) Match(matched, membership, config, bump, activity, held, null);
         }
         return new RoomSelection(counts, matched, facts.Where(f => f.Value.IsDm).Select(f => f.Key).ToHashSet(StringComparer.Ordinal), ignored);
     }
 
     private static void Match(Dictionary<string, MatchedRoom> matched, MembershipEvent membership, RoomConfig config, Dictionary<string, long> bump,
-        Dictionary<string, RoomActivity> activity, string? list)
+        Dictionary<string, RoomActivity> activity, Dictionary<string, OutOfBandMembershipRow> held, string? list)
     {
         var room = matched.TryGetValue(membership.RoomId, out var existing)
             ? existing with { Config = existing.Config.Combine(config) }
-            : new MatchedRoom(membership, config, [], false, bump[membership.RoomId], activity.GetValueOrDefault(membership.RoomId)?.Latest ?? membership.StreamOrdering);
+            : new MatchedRoom(membership, config, [], false, bump[membership.RoomId], activity.GetValueOrDefault(membership.RoomId)?.Latest ?? membership.StreamOrdering,
+                held.GetValueOrDefault(membership.RoomId));
         if (list is null) room = room with { Subscribed = true };
         else room.Lists.Add(list);
         matched[membership.RoomId] = room;
     }
 
+    /// <summary>
+    /// The user's out-of-band memberships as membership events: sender and invite content from the stored (outlier)
+    /// event, the position from the membership's place in the stream, which is also its <c>bump_stamp</c>.
+    /// </summary>
+    private async Task<List<MembershipEvent>> OutOfBandEventsAsync(IEnumerable<OutOfBandMembershipRow> held, CancellationToken ct)
+    {
+        var rows = held.ToDictionary(h => h.EventId, StringComparer.Ordinal);
+        return (await store.MembershipEventsAsync(rows.Keys, ct))
+            .Select(e => e with { StreamOrdering = rows[e.EventId].StreamOrdering, Membership = rows[e.EventId].Membership, ReplacesState = null }).ToList();
+    }
+
     /// <summary>What the lists' filters need, read only when some list asks (room state, space children, tags); DMs always.</summary>
-    private async Task<Dictionary<string, SlidingRoomFacts>> FactsAsync(string userId, List<MembershipEvent> memberships, IReadOnlyList<SlidingList> lists,
-        long upTo, CancellationToken ct)
+    private async Task<Dictionary<string, SlidingRoomFacts>> FactsAsync(string userId, List<MembershipEvent> memberships,
+        Dictionary<string, OutOfBandMembershipRow> held, IReadOnlyList<SlidingList> lists, long upTo, CancellationToken ct)
     {
         var ids = memberships.Select(e => e.RoomId).ToList();
         var state = lists.Any(l => l.Filter.NeedsRoomState) ? await store.RoomFactsAsync(ids, ct) : [];
+        // This server has no state of a room it is not in: the stripped state the invite or knock came with stands for it.
+        foreach (var (roomId, row) in held) state[roomId] = StrippedFacts(row.StrippedState);
         var spaceIds = lists.SelectMany(l => l.Filter.Spaces ?? []).Distinct().ToList();
         var joinedSpaces = spaceIds.Count == 0 ? [] : (await rooms.RoomsWithMembershipAsync(userId, Membership.Join, ct)).Intersect(spaceIds).ToList();
         // "Servers MUST NOT navigate subspaces": only direct children of spaces the user is joined to.
@@ -91,6 +114,15 @@ public sealed class SlidingRoomSelector(RoomStore rooms, SlidingSyncStore store,
             return new SlidingRoomFacts(direct.Contains(e.RoomId) || InvitedAsDirect(e), e.Membership == Membership.Invite, encrypted, type, inSpaces,
                 tags.GetValueOrDefault(e.RoomId) ?? []);
         });
+    }
+
+    /// <summary>Whether stripped state has <c>m.room.encryption</c>, and its create event's <c>type</c>.</summary>
+    private static (bool Encrypted, string? RoomType) StrippedFacts(string strippedState)
+    {
+        var events = (JsonNode.Parse(strippedState) as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var encrypted = events.Any(e => (string?)e["type"] == EventTypes.Encryption);
+        var create = events.FirstOrDefault(e => (string?)e["type"] == EventTypes.Create);
+        return (encrypted, create?["content"]?["type"] is JsonValue t && t.TryGetValue<string>(out var type) ? type : null);
     }
 
     /// <summary>The rooms <c>m.direct</c> lists, under any user ("Direct Messaging": user id → room ids).</summary>
@@ -110,8 +142,12 @@ public sealed class SlidingRoomSelector(RoomStore rooms, SlidingSyncStore store,
 /// <summary>The lists' counts and every matched room with its combined config; which rooms are DMs; whom the user ignores.</summary>
 public sealed record RoomSelection(Dictionary<string, int> ListCounts, Dictionary<string, MatchedRoom> Rooms, HashSet<string> DirectRooms, IReadOnlySet<string> Ignored);
 
-/// <summary>A room some rule matched: the user's membership event, the combined config, the rules, recency.</summary>
-public sealed record MatchedRoom(MembershipEvent Membership, RoomConfig Config, List<string> Lists, bool Subscribed, long BumpStamp, long Latest)
+/// <summary>
+/// A room some rule matched: the user's membership event, the combined config, the rules, recency; for a room this
+/// server is not in, the out-of-band membership that stands for its state.
+/// </summary>
+public sealed record MatchedRoom(MembershipEvent Membership, RoomConfig Config, List<string> Lists, bool Subscribed, long BumpStamp, long Latest,
+    OutOfBandMembershipRow? OutOfBand = null)
 {
     public string RoomId => Membership.RoomId;
 }

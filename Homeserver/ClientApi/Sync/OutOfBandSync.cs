@@ -28,11 +28,17 @@ public sealed class OutOfBandSync(OutOfBandMembershipStore store, RoomStore room
         return [.. held.Where(h => !positions.TryGetValue(h.RoomId, out var position) || position < h.StreamOrdering)];
     }
 
-    /// <summary>Adds the memberships that changed in the window (all of them on an initial sync) to the response's room maps.</summary>
+    /// <summary>
+    /// Adds the memberships that changed in the window (all of them on an initial sync) to the response's room maps.
+    /// Invites from <paramref name="ignored"/> users are left out ("Ignoring Users": servers must not send room invites
+    /// from ignored users to clients), as for invites in rooms this server is in.
+    /// </summary>
     public async Task AddAsync(Requester requester, IReadOnlyList<OutOfBandMembershipRow> held, long? since, bool includeLeave,
-        JsonObject invite, JsonObject knock, JsonObject leave, CancellationToken ct)
+        IReadOnlySet<string> ignored, JsonObject invite, JsonObject knock, JsonObject leave, CancellationToken ct)
     {
-        foreach (var row in held.Where(h => since is null || h.StreamOrdering > since))
+        var changed = held.Where(h => since is null || h.StreamOrdering > since).ToList();
+        var hidden = await FromIgnoredAsync(changed, ignored, ct);
+        foreach (var row in changed.Where(h => !hidden.Contains(h.EventId)))
         {
             var stripped = JsonNode.Parse(row.StrippedState) as JsonArray ?? [];
             switch (row.Membership)
@@ -48,6 +54,14 @@ public sealed class OutOfBandSync(OutOfBandMembershipStore store, RoomStore room
                     break;
             }
         }
+    }
+
+    /// <summary>The event ids of the invites among <paramref name="held"/> that an ignored user sent.</summary>
+    private async Task<HashSet<string>> FromIgnoredAsync(IReadOnlyList<OutOfBandMembershipRow> held, IReadOnlySet<string> ignored, CancellationToken ct)
+    {
+        var invites = held.Where(h => h.Membership == Membership.Invite).Select(h => h.EventId).ToList();
+        if (ignored.Count == 0 || invites.Count == 0) return [];
+        return (await rooms.EventRowsAsync(invites, ct)).Where(e => ignored.Contains(e.Sender)).Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
     }
 
     private async Task<JsonObject> LeftAsync(Requester requester, OutOfBandMembershipRow row, CancellationToken ct)

@@ -115,7 +115,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
             leave[membership.RoomId] = await LeftRoomAsync(requester, membership.RoomId, since, leaveEvent.StreamOrdering, request.Filter, around.Ignored, ct);
         }
 
-        await outOfBand.AddAsync(requester, heldOutOfBand, since, request.Filter.IncludeLeave, invite, knock, leave, ct);
+        await outOfBand.AddAsync(requester, heldOutOfBand, since, request.Filter.IncludeLeave, around.Ignored, invite, knock, leave, ct);
 
         var keys = await extras.KeysAsync(requester, sinceToken, upTo, allJoined, ct);
         var accountData = around.AccountData;
