@@ -23,11 +23,7 @@ public sealed partial class RemoteDeviceListFetcher(RemoteDeviceStore store, Key
     public async Task<bool> ResyncAsync(string userId, CancellationToken ct)
     {
         if (!UserId.TryParse(userId, out var user)) return true;
-        if (!await audience.SharesRoomWithLocalUserAsync(userId, ct))
-        {
-            await writer.RunAsync(_ => store.DropAsync(userId, ct), ct);
-            return true;
-        }
+        if (await DroppedAsync(userId, ct)) return true;
         JsonObject answer;
         try
         {
@@ -44,12 +40,22 @@ public sealed partial class RemoteDeviceListFetcher(RemoteDeviceStore store, Key
             LogResyncFailed(logger, userId, "malformed answer");
             return false;
         }
+        // Sharing may have ended while the user's server answered.
+        if (await DroppedAsync(userId, ct)) return true;
         await writer.RunAsync(async write =>
         {
             await store.ReplaceAsync(snapshot.List, snapshot.Devices, ct);
             write.DeviceListChanged(userId, null);
         }, ct);
         LogResynced(logger, userId, snapshot.Devices.Count, snapshot.List.StreamId);
+        return true;
+    }
+
+    /// <summary>True (and whatever we held dropped) when the user shares no room with our users.</summary>
+    private async Task<bool> DroppedAsync(string userId, CancellationToken ct)
+    {
+        if (await audience.SharesRoomWithLocalUserAsync(userId, ct)) return false;
+        await writer.RunAsync(_ => store.DropAsync(userId, ct), ct);
         return true;
     }
 

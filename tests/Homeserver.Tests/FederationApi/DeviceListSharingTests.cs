@@ -133,6 +133,28 @@ public abstract class DeviceListSharingTests(FederatingPair pair)
         Assert.False(filled.Devices.ContainsKey("GAP"));
     }
 
+    [Fact]
+    public async Task A_failed_resync_is_retried_with_back_off_until_it_succeeds()
+    {
+        var (alice, bob, _, _) = await BobJoinsAsync();
+        await pair.A.Client.QueryKeysAsync(alice, bob.UserId);
+        var held = await AwaitCacheAsync(pair.A, bob.UserId, c => !c.Stale && c.Devices.ContainsKey(bob.DeviceId));
+
+        using (var failing = pair.B.Partition.Fail(DevicesPath))
+        {
+            await SendEduAsync(new JsonObject
+            {
+                ["user_id"] = bob.UserId, ["device_id"] = "GAP", ["stream_id"] = held.StreamId!.Value + 50, ["prev_id"] = new JsonArray(held.StreamId!.Value + 49),
+                ["deleted"] = false,
+            });
+            await failing.Reached.WaitAsync(SyncWaiter.DefaultPatience);
+            Assert.True((await CacheAsync(pair.A, bob.UserId)).Stale);
+        }
+        // B answers again: the retry (after 5 s) fills the list without anything else happening.
+        var filled = await AwaitCacheAsync(pair.A, bob.UserId, c => !c.Stale);
+        Assert.Equal(held.StreamId, filled.StreamId);
+    }
+
     /// <summary>B pushes one <c>m.device_list_update</c> to A in a transaction of its own.</summary>
     private async Task SendEduAsync(JsonObject content)
     {

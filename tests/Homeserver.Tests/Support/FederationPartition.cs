@@ -26,26 +26,40 @@ public sealed class FederationPartition : IStartupFilter
     private PathStall? stall;
 
     /// <summary>Holds every request whose path starts with <paramref name="pathPrefix"/> until the stall is released (disposed).</summary>
-    public PathStall Stall(string pathPrefix)
+    public PathStall Stall(string pathPrefix) => Install(new PathStall(this, pathPrefix, fail: false));
+
+    /// <summary>Answers every request whose path starts with <paramref name="pathPrefix"/> 503 until disposed.</summary>
+    public PathStall Fail(string pathPrefix) => Install(new PathStall(this, pathPrefix, fail: true));
+
+    private PathStall Install(PathStall held)
     {
-        var held = new PathStall(this, pathPrefix);
         Volatile.Write(ref stall, held);
         return held;
     }
 
-    /// <summary>One stalled path: <see cref="Reached"/> completes when a request arrived; disposing lets them all go on.</summary>
-    public sealed class PathStall(FederationPartition owner, string pathPrefix) : IDisposable
+    /// <summary>
+    /// One stalled (or failing) path: <see cref="Reached"/> completes when a request arrived; disposing lets them all go
+    /// on (or pass again).
+    /// </summary>
+    public sealed class PathStall(FederationPartition owner, string pathPrefix, bool fail) : IDisposable
     {
         private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task Reached => reached.Task;
 
-        internal async Task HoldAsync(HttpContext context)
+        /// <summary>Holds a matching request; true when it was answered 503 instead.</summary>
+        internal async Task<bool> HoldAsync(HttpContext context)
         {
-            if (context.Request.Path.Value?.StartsWith(pathPrefix, StringComparison.Ordinal) != true) return;
+            if (context.Request.Path.Value?.StartsWith(pathPrefix, StringComparison.Ordinal) != true) return false;
             reached.TrySetResult();
+            if (fail && !released.Task.IsCompleted)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return true;
+            }
             await released.Task.WaitAsync(context.RequestAborted);
+            return false;
         }
 
         public void Dispose()
@@ -64,7 +78,7 @@ public sealed class FederationPartition : IStartupFilter
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return;
             }
-            if (Volatile.Read(ref stall) is { } held) await held.HoldAsync(context);
+            if (Volatile.Read(ref stall) is { } held && await held.HoldAsync(context)) return;
             await call();
         });
         next(app);
