@@ -4,7 +4,7 @@ namespace Messenger.EndToEnd.Tests;
 /// The matrix-js-sdk suites that need two federating homeservers (<see cref="NodeSuites.FederationSuites"/>): users of
 /// one server talk with users of the other through their own servers only, so whatever crosses went over the
 /// Server-Server API. The suite gets the first server in <c>MESSENGER_BASE_URL</c> and the second in
-/// <c>MESSENGER_OTHER_BASE_URL</c>.
+/// <c>MESSENGER_OTHER_BASE_URL</c>, and may kill and restart the second process through <see cref="ServerControl"/>.
 /// </summary>
 public sealed class FederationJsSdkTests(FederatingHomeservers servers, ITestOutputHelper output)
     : IClassFixture<FederatingHomeservers>
@@ -25,9 +25,10 @@ public sealed class FederationJsSdkTests(FederatingHomeservers servers, ITestOut
         output.WriteLine(await NodeSuites.EnsurePackagesAsync(cancellation));
         var (first, second) = await servers.StartAsync(cancellation);
         var other = second.ToString().TrimEnd('/');
+        await using var control = ServerControl.Start(servers);
 
         var (exitCode, nodeOutput) = await NodeSuites.RunAsync(node, suite, first, cancellation,
-            new Dictionary<string, string> { [NodeSuites.OtherBaseUrlVariable] = other });
+            new Dictionary<string, string> { [NodeSuites.OtherBaseUrlVariable] = other, [ServerControl.UrlVariable] = control.Url });
         output.WriteLine($"$ MESSENGER_BASE_URL={first.ToString().TrimEnd('/')} {NodeSuites.OtherBaseUrlVariable}={other} node --test {suite}");
         output.WriteLine($"servers: {servers.First.ServerName} and {servers.Second.ServerName}");
         output.WriteLine(nodeOutput);

@@ -9,7 +9,8 @@ namespace Messenger.EndToEnd.Tests;
 /// 127.0.0.1, so end-to-end clients test what ships rather than an in-memory host.
 /// Started on first use and shared by the tests of a class; disposing kills it and deletes its
 /// directory. Made with a <see cref="TestCertificateAuthority"/>, it federates (see <see cref="TestHomeserverConfig"/>)
-/// and trusts that authority alone.
+/// and trusts that authority alone. <see cref="KillAsync"/> ends the process as a crash would and keeps the rest, so the
+/// next <see cref="StartAsync"/> brings the same server back: same name, ports, signing key and database.
 /// </summary>
 public sealed class HomeserverProcess : IAsyncDisposable
 {
@@ -17,8 +18,10 @@ public sealed class HomeserverProcess : IAsyncDisposable
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly TestCertificateAuthority? authority;
     private DirectoryInfo? directory;
+    private TestHomeserverConfig? config;
     private CapturedProcess? process;
     private Uri? baseUrl;
+    private string earlierOutput = "";
 
     /// <summary>A lone server named <c>localhost</c>.</summary>
     public HomeserverProcess()
@@ -32,7 +35,7 @@ public sealed class HomeserverProcess : IAsyncDisposable
     public string? ServerName { get; private set; }
 
     /// <summary>What the server printed so far, for a failing test's output.</summary>
-    public string Log => process?.Output ?? "(the homeserver was not started)";
+    public string Log => earlierOutput + (process?.Output ?? "(the homeserver is not running)");
 
     /// <summary>
     /// Starts the server unless it runs already and returns its client base URL once
@@ -49,13 +52,44 @@ public sealed class HomeserverProcess : IAsyncDisposable
                 return baseUrl;
             }
 
-            directory = System.IO.Directory.CreateTempSubdirectory("messenger-e2e-");
-            var config = TestHomeserverConfig.Write(directory.FullName, authority);
+            if (config is null)
+            {
+                directory = System.IO.Directory.CreateTempSubdirectory("messenger-e2e-");
+                config = TestHomeserverConfig.Write(directory.FullName, authority);
+            }
+
             process = CapturedProcess.Start(StartInfo(config));
             ServerName = config.ServerName;
             await WaitUntilAnsweringAsync(config.BaseUrl, cancellationToken);
             baseUrl = config.BaseUrl;
             return baseUrl;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Kills the process (no graceful shutdown, as a crash or a power cut) and keeps its directory, so that
+    /// <see cref="StartAsync"/> starts the same server again on the same ports and database. Its output so far stays
+    /// in <see cref="Log"/>.
+    /// </summary>
+    public async Task KillAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (process is null)
+            {
+                return;
+            }
+
+            process.Kill();
+            earlierOutput += process.Output + $"--- killed at {DateTime.UtcNow:HH:mm:ss.fff} ---\n";
+            process.Dispose();
+            process = null;
+            baseUrl = null;
         }
         finally
         {

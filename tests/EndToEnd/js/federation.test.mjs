@@ -167,3 +167,42 @@ test("a user of the other server who joins late back-fills the history from befo
   assert.deepEqual(events.filter((e) => e.getType() === EventType.RoomMessage).map((e) => e.getId()), sent);
   assert.equal(events[0].getType(), EventType.RoomCreate, "the history reaches back to the room's creation");
 });
+
+/** The test's handle on the second server's process (tests/EndToEnd `ServerControl`): "kill" or "start". */
+const controlUrl = process.env.MESSENGER_CONTROL_URL;
+
+async function secondServer(action) {
+  const response = await fetch(`${controlUrl}/second/${action}`, { method: "POST" });
+  assert.equal(response.status, 200, `${action} the second server: ${await response.text()}`);
+}
+
+test("messages sent while the other server is down arrive, in order, after it restarts", {
+  skip: skip || (controlUrl ? false : "MESSENGER_CONTROL_URL is not set: this test stops and starts a server (run it through dotnet test)"),
+  timeout: 120_000,
+}, async (t) => {
+  const alice = await user(t, "alice", baseUrl);
+  const bob = await user(t, "bob", otherBaseUrl);
+  const roomId = await sharedRoom(alice, bob, { name: "Through a restart" });
+  const { event_id: before } = await alice.client.sendTextMessage(roomId, "before the outage");
+  await eventSeen(bob.client, roomId, before, "Alice's first message in Bob's timeline");
+
+  // Bob's server process dies as in a crash; Alice's server cannot deliver and backs off.
+  bob.client.stopClient();
+  await secondServer("kill");
+  const sent = [];
+  for (let i = 1; i <= 5; i++) {
+    sent.push((await alice.client.sendTextMessage(roomId, `while server B was down ${i}`)).event_id);
+  }
+
+  // The same server comes back (same database, key and ports); Bob opens his app again.
+  await secondServer("start");
+  const again = await syncingClient(bob.credentials, { clientOptions: { baseUrl: otherBaseUrl } });
+  t.after(() => again.stopClient());
+  const room = await waitUntil(again, updates, () => {
+    const r = again.getRoom(roomId);
+    return sent.every((id) => r?.findEventById(id)) ? r : undefined;
+  }, "Bob's client to receive all five messages sent while his server was down", 30_000);
+  const received = room.getLiveTimeline().getEvents().map((e) => e.getId()).filter((id) => sent.includes(id));
+  assert.deepEqual(received, sent, "in the order Alice sent them");
+  assert.deepEqual(sent.map((id) => room.findEventById(id).getContent().body), sent.map((_, i) => `while server B was down ${i + 1}`));
+});
