@@ -91,6 +91,7 @@ public sealed partial class EventPersister
                 }
                 if (e.Kind == EventKind.Timeline && EventSearchIndex.EntryOf(db, e.Pdu, roomId, position) is { } entry) rows.Search.Add(entry);
                 if (e.RedactionTarget is { } target) redactions.Add((target, e.Pdu.EventId));
+                if (e.RedactedBy is { } redactedBy) redactions.Add((e.Pdu.EventId, redactedBy));
             }
 
             // A state resolution may change a user's membership without a member event of theirs in the batch (a state

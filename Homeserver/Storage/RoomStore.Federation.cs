@@ -79,18 +79,19 @@ public sealed partial class RoomStore
     }
 
     /// <summary>
-    /// The ids of the room's accepted redactions (live or back-filled) of any of <paramref name="targetIds"/>: a
-    /// redaction may be stored before its target arrives.
+    /// The room's accepted redactions (live or back-filled) of any of <paramref name="targetIds"/>, as (redaction,
+    /// target): a redaction may be stored before its target arrives.
     /// </summary>
-    public async Task<List<string>> RedactionsOfAsync(string roomId, IReadOnlyCollection<string> targetIds, CancellationToken ct = default)
+    public async Task<List<(string EventId, string Target)>> RedactionsOfAsync(string roomId, IReadOnlyCollection<string> targetIds, CancellationToken ct = default)
     {
-        var result = new List<string>();
+        var result = new List<(string EventId, string Target)>();
         foreach (var chunk in targetIds.Chunk(LargeChunk))
         {
-            result.AddRange(await db.Events.TagWith("RoomStore.RedactionsOf").AsNoTracking()
+            var rows = await db.Events.TagWith("RoomStore.RedactionsOf").AsNoTracking()
                 .Where(e => e.Redacts != null && EF.Parameter(chunk).Contains(e.Redacts) && e.RoomId == roomId
                     && (e.Kind == EventKind.Timeline || e.Kind == EventKind.Backfilled))
-                .Select(e => e.EventId).ToListAsync(ct));
+                .Select(e => new { e.EventId, e.Redacts }).ToListAsync(ct);
+            result.AddRange(rows.Select(r => (r.EventId, r.Redacts!)));
         }
         return result;
     }

@@ -12,4 +12,7 @@ public sealed record IngestedEvent(Pdu Pdu, EventKind Kind, long StateGroupBefor
 {
     /// <summary>For an accepted redaction whose sender may redact the target (same server, or the redact power level): the target.</summary>
     public string? RedactionTarget { get; init; }
+
+    /// <summary>A redaction stored before this event arrived (its target unknown then) that takes effect on it now.</summary>
+    public string? RedactedBy { get; init; }
 }

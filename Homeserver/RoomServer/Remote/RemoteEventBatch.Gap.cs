@@ -53,6 +53,7 @@ public sealed partial class RemoteEventBatch
         Record(new IngestedEvent(pdu, kind, beforeGroup, afterGroup, replaces)
         {
             RedactionTarget = kind == EventKind.Timeline ? RedactionTargetOf(pdu, beforeState) : null,
+            RedactedBy = HeldRedactionOf(pdu),
         });
         if (kind == EventKind.Timeline) await AdvanceAsync(pdu, afterGroup, afterState, ct);
         return new IngestResult(pdu.EventId, softFailed ? IngestOutcome.SoftFailed : IngestOutcome.Accepted,

@@ -44,7 +44,8 @@ public sealed partial class RemoteEventBatch(RoomSnapshot start, RemoteBatchServ
 
     /// <summary>
     /// Loads, in one query, what judging <paramref name="pdus"/> will read: the events themselves (already stored?),
-    /// their auth and prev events, and which of them stored events already cite as prev (late arrivals).
+    /// their auth and prev events, which of them stored events already cite as prev (late arrivals), and the redactions
+    /// stored before them.
     /// </summary>
     public async Task PrefetchAsync(IReadOnlyCollection<Pdu> pdus, CancellationToken ct)
     {
@@ -54,6 +55,7 @@ public sealed partial class RemoteEventBatch(RoomSnapshot start, RemoteBatchServ
         if (Start.Version.RoomIdFromCreateEvent && Start.RoomId.Length > 1 && !known.ContainsKey("$" + Start.RoomId[1..])) ids.Add("$" + Start.RoomId[1..]);
         foreach (var (id, stored) in await services.Loader.LoadAsync(ids, Start.Version, ct)) known[id] = stored;
         referencedLater = await services.Rooms.ReferencedAsPrevAsync(pdus.Select(p => p.EventId).ToList(), ct);
+        await PrefetchHeldRedactionsAsync(pdus, ct);
     }
 
     /// <summary>
@@ -110,6 +112,7 @@ public sealed partial class RemoteEventBatch(RoomSnapshot start, RemoteBatchServ
         var ingested = new IngestedEvent(pdu, kind, beforeGroup, afterGroup, replaces)
         {
             RedactionTarget = kind == EventKind.Timeline ? RedactionTargetOf(pdu, beforeState) : null,
+            RedactedBy = HeldRedactionOf(pdu),
         };
         Record(ingested);
         if (kind == EventKind.Timeline) await AdvanceAsync(pdu, afterGroup, afterState, ct);

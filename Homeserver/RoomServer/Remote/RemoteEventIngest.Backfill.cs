@@ -16,7 +16,7 @@ public sealed partial class RemoteEventIngest
     /// until one answers) and stores them as history (<see cref="Storage.Rows.EventKind.Backfilled"/>). Each is checked
     /// like any received event (format, signatures, hash; redacted on a mismatch) and authorised against its own auth
     /// events, whose auth chain is fetched from the same server when unknown; failures are dropped or stored rejected.
-    /// Redactions take effect as live ones do (<see cref="RemoteEventBatch.HistoryRedactionsAsync"/>): one in the batch on
+    /// Redactions take effect as live ones do (<see cref="RemoteEventBatch.HistoryRedactions"/>): one in the batch on
     /// its known target, and one held already on its target arriving now.
     /// Nothing happens when the room's history here already starts at its create event. Returns how many events were
     /// added to the room's history.
@@ -64,7 +64,7 @@ public sealed partial class RemoteEventIngest
                 }
                 if (lackingAuth.Count == 0 || attempt > 0)
                 {
-                    var redactions = await batch.HistoryRedactionsAsync([.. judged.Where(j => j.Rejection is null).Select(j => j.Pdu)], ct);
+                    var redactions = batch.HistoryRedactions([.. judged.Where(j => j.Rejection is null).Select(j => j.Pdu)]);
                     return await pipeline.PersistBackfillAsync(roomId, judged, redactions, depthCeiling, ct);
                 }
             }
