@@ -69,10 +69,10 @@ public static class BulkInsert
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO {Quote(table.Name)} ({string.Join(", ", table.Columns.Select(c => Quote(c.Name)))}) "
-            + $"VALUES ({string.Join(", ", table.Columns.Select((_, i) => "$p" + i))})";
-        var parameters = table.Columns.Select((_, i) => command.Parameters.Add(new SqliteParameter { ParameterName = "$p" + i })).ToArray();
-        command.Prepare();
+        command.CommandText = table.InsertSql;
+        var parameters = new SqliteParameter[table.Columns.Count];
+        for (var i = 0; i < parameters.Length; i++) parameters[i] = command.Parameters.Add(new SqliteParameter { ParameterName = "$p" + i });
+        if (rows.Count > 1) command.Prepare();
         foreach (var row in rows)
         {
             for (var i = 0; i < parameters.Length; i++) parameters[i].Value = table.Columns[i].Read(row!) ?? DBNull.Value;
@@ -85,6 +85,10 @@ public static class BulkInsert
     /// <summary>A table's columns as the model maps them: name, store type and the provider value of a row.</summary>
     private sealed record Table(string Name, IReadOnlyList<Column> Columns)
     {
+        /// <summary>The SQLite statement inserting one row, parameters <c>$p0</c>… in column order.</summary>
+        public string InsertSql { get; } = $"INSERT INTO {Quote(Name)} ({string.Join(", ", Columns.Select(c => Quote(c.Name)))}) "
+            + $"VALUES ({string.Join(", ", Columns.Select((_, i) => "$p" + i))})";
+
         public static Table Of(IEntityType entity)
         {
             var name = entity.GetTableName() ?? throw new InvalidOperationException($"{entity.ClrType.Name} has no table");

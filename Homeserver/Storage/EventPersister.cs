@@ -41,6 +41,7 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
             var rows = new List<EventRow>(events.Count);
             var newGroups = new List<(long Id, ImmutableDictionary<StateKey, string> State)>();
             var federation = await fanout.BeginAsync(db, before.RoomId, ct);
+            var pending = new PendingRows();
 
             foreach (var (pdu, txnId, deviceId) in events)
             {
@@ -55,11 +56,11 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
                     replaces = state.GetValueOrDefault(key);
                     chainLength ??= group == 0 ? 0 : await ChainLengthAsync(group, ct);
                     var full = group == 0 || chainLength >= MaxChainLength;
-                    db.StateGroups.Add(new StateGroupRow { Id = position, RoomId = before.RoomId, PrevGroup = full ? null : group, ChainLength = full ? 0 : chainLength.Value + 1 });
+                    pending.StateGroups.Add(new StateGroupRow { Id = position, RoomId = before.RoomId, PrevGroup = full ? null : group, ChainLength = full ? 0 : chainLength.Value + 1 });
                     state = state.SetItem(key, pdu.EventId);
                     var entries = full ? state.Select(kv => (kv.Key, kv.Value)) : [(key, pdu.EventId)];
                     foreach (var (entryKey, eventId) in entries)
-                        db.StateGroupEntries.Add(new StateGroupEntryRow { GroupId = position, Type = entryKey.Type, StateKey = entryKey.Key, EventId = eventId });
+                        pending.StateGroupEntries.Add(new StateGroupEntryRow { GroupId = position, Type = entryKey.Type, StateKey = entryKey.Key, EventId = eventId });
                     chainLength = full ? 0 : chainLength.Value + 1;
                     group = position;
                     newGroups.Add((position, state));
@@ -69,15 +70,15 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
                 }
 
                 federation.Add(pdu, position, now);
-                var row = await NewRowAsync(before.RoomId, pdu, position, EventKind.Timeline, groupBefore, group, replaces, ct);
+                var row = await NewRowAsync(before.RoomId, pdu, position, EventKind.Timeline, groupBefore, group, replaces, ct, pending);
                 rows.Add(row);
-                db.Events.Add(row);
-                await EventSearchIndex.IndexAsync(db, pdu, before.RoomId, position, ct);
+                pending.Events.Add(row);
+                if (EventSearchIndex.EntryOf(db, pdu, before.RoomId, position) is { } entry) pending.Search.Add(entry);
                 // The C-S API checked the sender may redact it; serve the target redacted from now on.
-                if (pdu.Redacts is { } redacted) await ApplyRedactionAsync(before.RoomId, redacted, pdu.EventId, ct);
-                AddEdges(pdu, prevEdges: true, authEdges: true);
+                if (pdu.Redacts is { } redacted) await ApplyLocalRedactionAsync(before.RoomId, redacted, pdu.EventId, pending, ct);
+                pending.AddEdges(pdu, prevEdges: true, authEdges: true);
                 if (txnId is not null && deviceId is not null)
-                    db.EventTxns.Add(new EventTxnRow { UserId = pdu.Sender, DeviceId = deviceId, TxnId = txnId, EventId = pdu.EventId, CreatedTs = now });
+                    pending.Transactions.Add(new EventTxnRow { UserId = pdu.Sender, DeviceId = deviceId, TxnId = txnId, EventId = pdu.EventId, CreatedTs = now });
             }
 
             // Forward extremities: the events the batch cites are no longer extremities; its uncited events are. With
@@ -91,11 +92,12 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
                 await db.ForwardExtremities.TagWith("EventPersister.ReplaceExtremities")
                     .Where(x => x.RoomId == before.RoomId && gone.Contains(x.EventId)).ExecuteDeleteAsync(ct);
             }
-            foreach (var id in added) db.ForwardExtremities.Add(new ForwardExtremityRow { RoomId = before.RoomId, EventId = id });
-            await StageNotificationsAsync(before.RoomId, notifications, rows, ct);
+            foreach (var id in added) pending.Extremities.Add(new ForwardExtremityRow { RoomId = before.RoomId, EventId = id });
+            await StageNotificationsAsync(before.RoomId, notifications, rows, pending, ct);
             if (newRoom is not null) newRoom.CurrentStateGroup = group;
             else if (group != before.StateGroup) await SetCurrentStateGroupAsync(before.RoomId, group, ct);
 
+            await pending.FlushAsync(db, ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             db.ChangeTracker.Clear();
@@ -115,7 +117,7 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
     /// The batch's notifications, at their events' positions and threads, and the senders' own notifications up to
     /// their events marked read ("Marking notifications as read": sending an event counts as reading up to it).
     /// </summary>
-    private Task StageNotificationsAsync(string roomId, PushOutcome notifications, List<EventRow> rows, CancellationToken ct)
+    private Task StageNotificationsAsync(string roomId, PushOutcome notifications, List<EventRow> rows, PendingRows pending, CancellationToken ct)
     {
         foreach (var (i, row) in notifications.Notifications)
         {
@@ -124,7 +126,7 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
         }
         var read = notifications.ReadBySending.Select(r => (r.UserId, RoomId: roomId, rows[r.Event].StreamOrdering, ThreadId: rows[r.Event].ThreadId ?? PushActionStore.MainThread))
             .GroupBy(r => (r.UserId, r.ThreadId)).Select(g => g.MaxBy(r => r.StreamOrdering));
-        return PushActionStore.StageAsync(db, notifications.Notifications.Select(n => n.Row), read, ct);
+        return PushActionStore.StageAsync(db, notifications.Notifications.Select(n => n.Row), read, ct, pending);
     }
 
     /// <summary>Tells the sync change caches about an event before its position can finish (see <see cref="StreamChangeCache"/>).</summary>
@@ -160,6 +162,18 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
         {
             foreach (var auth in pdu.AuthEventIds.Distinct(StringComparer.Ordinal)) db.EventAuthEdges.Add(new EventAuthEdgeRow { EventId = pdu.EventId, AuthEventId = auth });
         }
+    }
+
+    /// <summary>
+    /// <see cref="ApplyRedactionAsync"/> for a local batch, whose rows are written at its end: a target sent in the
+    /// same batch (a message redacted at once) is redacted before it is written.
+    /// </summary>
+    private Task ApplyLocalRedactionAsync(string roomId, string redacted, string redactionId, PendingRows pending, CancellationToken ct)
+    {
+        if (pending.Events.Find(e => e.EventId == redacted) is not { } inBatch) return ApplyRedactionAsync(roomId, redacted, redactionId, ct);
+        inBatch.RedactedBy ??= redactionId;
+        pending.Search.RemoveAll(e => e.EventId == redacted);
+        return Task.CompletedTask;
     }
 
     /// <summary>Serves the target redacted from now on and takes it out of the search index.</summary>

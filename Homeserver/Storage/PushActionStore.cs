@@ -39,13 +39,14 @@ public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate wr
 
     /// <summary>
     /// Within the caller's transaction (the persister's, for local events): marks read what the senders read by sending,
-    /// and stages the new notifications; the caller saves.
+    /// and stages the new notifications (in <paramref name="pending"/> when given); the caller saves.
     /// </summary>
     public static async Task StageAsync(HomeserverDbContext db, IEnumerable<PushActionRow> rows,
-        IEnumerable<(string UserId, string RoomId, long Position, string ThreadId)> readBySending, CancellationToken ct)
+        IEnumerable<(string UserId, string RoomId, long Position, string ThreadId)> readBySending, CancellationToken ct, PendingRows? pending = null)
     {
         foreach (var (userId, roomId, position, threadId) in readBySending) await MarkReadAsync(db, userId, roomId, position, threadId, ct);
-        db.PushActions.AddRange(rows);
+        if (pending is not null) pending.PushActions.AddRange(rows);
+        else db.PushActions.AddRange(rows);
     }
 
     /// <summary>

@@ -35,8 +35,15 @@ public sealed partial class RoomStore(HomeserverDbContext db, StateGroupCache st
         db.Events.TagWith("RoomStore.EventRow").AsNoTracking().FirstOrDefaultAsync(e => e.EventId == eventId, ct);
 
     public Task<string?> TxnEventAsync(string userId, string deviceId, string txnId, CancellationToken ct = default) =>
-        db.EventTxns.TagWith("RoomStore.TxnEvent").AsNoTracking()
-            .Where(t => t.UserId == userId && t.DeviceId == deviceId && t.TxnId == txnId).Select(t => t.EventId).FirstOrDefaultAsync(ct);
+        TxnEventQueries.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery((HomeserverDbContext db, string userId, string deviceId, string txnId, CancellationToken ct) =>
+            db.EventTxns.TagWith("RoomStore.TxnEvent").AsNoTracking()
+                .Where(t => t.UserId == userId && t.DeviceId == deviceId && t.TxnId == txnId).Select(t => t.EventId).FirstOrDefault()))(db, userId, deviceId, txnId, ct);
+
+    /// <summary>
+    /// Compiled once per provider (a compiled query keeps the SQL of the first context it ran on; tests run both
+    /// providers in one process): every send asks it, and EF's per-call expression work cost more than the lookup.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<HomeserverDbContext, string, string, string, CancellationToken, Task<string?>>> TxnEventQueries = new();
 
     /// <summary>Transaction ids of events the given device sent: event id → txn id.</summary>
     public Task<Dictionary<string, string>> TxnIdsAsync(IReadOnlyCollection<string> eventIds, string userId, string deviceId, CancellationToken ct = default) =>
