@@ -22,7 +22,11 @@ public sealed partial class PushDeliveryWorker(IServiceScopeFactory scopes, Push
         try
         {
             await using (var scope = scopes.CreateAsyncScope())
-                signal.Wake(await scope.ServiceProvider.GetRequiredService<PusherStore>().UsersWithPushersAsync(stoppingToken));
+            {
+                var users = await scope.ServiceProvider.GetRequiredService<PusherStore>().UsersWithPushersAsync(stoppingToken);
+                signal.PushersLoaded(users);
+                signal.Wake(users);
+            }
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Messenger.Homeserver.Auth;
 using Messenger.Homeserver.Errors;
+using Messenger.Homeserver.Push;
 using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage;
 using Messenger.Homeserver.Storage.Rows;
@@ -10,7 +11,7 @@ using Messenger.Homeserver.Storage.Rows;
 namespace Messenger.Homeserver.ClientApi.Push;
 
 /// <summary><c>GET /pushers</c> and <c>POST /pushers/set</c> ("Client behaviour" of the push module).</summary>
-public sealed class PushersService(PusherStore store, StreamPositions positions, TimeProvider time)
+public sealed class PushersService(PusherStore store, StreamPositions positions, PushDeliverySignal delivery, TimeProvider time)
 {
     /// <summary>The path every push gateway serves ("PusherData": <c>url</c> MUST have it).</summary>
     public const string NotifyPath = "/_matrix/push/v1/notify";
@@ -71,6 +72,7 @@ public sealed class PushersService(PusherStore store, StreamPositions positions,
             DataJson = data.ToJsonString(), PushkeyTs = time.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         await store.SetAsync(row, append, positions.Current, ct);
+        delivery.PusherSet(requester.UserId);
     }
 
     private static string RequiredString(JsonObject body, string name) =>
