@@ -38,7 +38,12 @@ public static partial class HomeserverApp
 
     public static WebApplication Build(HomeserverConfig config, Action<WebApplicationBuilder>? customize = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = config.BaseDirectory });
+        // Configuration comes from homeserver.yaml, read once: no appsettings reloading, whose file watcher covered the
+        // content root and with it the database and media folders, handling an inotify event for every SQLite write.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = config.BaseDirectory, Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         ConfigureLogging(builder.Logging, config.Logging);
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, config));
 
