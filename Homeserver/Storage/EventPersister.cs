@@ -42,6 +42,7 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
             var newGroups = new List<(long Id, ImmutableDictionary<StateKey, string> State)>();
             var federation = await fanout.BeginAsync(db, before.RoomId, ct);
             var pending = new PendingRows();
+            var redactions = new List<(string Target, string Redaction)>();
 
             foreach (var (pdu, txnId, deviceId) in events)
             {
@@ -75,7 +76,7 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
                 pending.Events.Add(row);
                 if (EventSearchIndex.EntryOf(db, pdu, before.RoomId, position) is { } entry) pending.Search.Add(entry);
                 // The C-S API checked the sender may redact it; serve the target redacted from now on.
-                if (pdu.Redacts is { } redacted) await ApplyLocalRedactionAsync(before.RoomId, redacted, pdu.EventId, pending, ct);
+                if (pdu.Redacts is { } redacted) redactions.Add((redacted, pdu.EventId));
                 pending.AddEdges(pdu, prevEdges: true, authEdges: true);
                 if (txnId is not null && deviceId is not null)
                     pending.Transactions.Add(new EventTxnRow { UserId = pdu.Sender, DeviceId = deviceId, TxnId = txnId, EventId = pdu.EventId, CreatedTs = now });
@@ -99,6 +100,8 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
 
             await pending.FlushAsync(db, ct);
             await db.SaveChangesAsync(ct);
+            // Once the rows are in, as for received batches: the target may have been sent in this same batch.
+            foreach (var (target, redaction) in redactions) await ApplyRedactionAsync(before.RoomId, target, redaction, ct);
             await transaction.CommitAsync(ct);
             db.ChangeTracker.Clear();
             federation.Committed();
@@ -162,18 +165,6 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
         {
             foreach (var auth in pdu.AuthEventIds.Distinct(StringComparer.Ordinal)) db.EventAuthEdges.Add(new EventAuthEdgeRow { EventId = pdu.EventId, AuthEventId = auth });
         }
-    }
-
-    /// <summary>
-    /// <see cref="ApplyRedactionAsync"/> for a local batch, whose rows are written at its end: a target sent in the
-    /// same batch (a message redacted at once) is redacted before it is written.
-    /// </summary>
-    private Task ApplyLocalRedactionAsync(string roomId, string redacted, string redactionId, PendingRows pending, CancellationToken ct)
-    {
-        if (pending.Events.Find(e => e.EventId == redacted) is not { } inBatch) return ApplyRedactionAsync(roomId, redacted, redactionId, ct);
-        inBatch.RedactedBy ??= redactionId;
-        pending.Search.RemoveAll(e => e.EventId == redacted);
-        return Task.CompletedTask;
     }
 
     /// <summary>Serves the target redacted from now on and takes it out of the search index.</summary>
