@@ -25,6 +25,7 @@ public static class RoomServerSetup
         services.AddSingleton<SyncMemo>();
         services.AddSingleton<SyncTimelineTails>();
         services.AddSingleton<DatabaseWriteGate>();
+        services.AddSingleton<SqliteGroupSync>();
         services.AddSingleton(sp => new RoomServerContext(
             sp.GetRequiredService<HomeserverConfig>().ServerName, sp.GetRequiredService<ServerSigningKey>(),
             sp.GetRequiredService<RoomLocks>(), sp.GetRequiredService<RoomSnapshots>(), sp.GetRequiredService<EventCache>(),

@@ -28,6 +28,7 @@ public sealed partial class EventPersister
         using var writing = await writeGate.EnterAsync(ct);
         try
         {
+            await using var relaxed = await groupSync.RelaxAsync(db, ct);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             if (batch.NewRoom is not null)
             {
@@ -119,6 +120,8 @@ public sealed partial class EventPersister
             // Once the rows are in: a redaction may target an event of this same batch.
             foreach (var (target, redaction) in redactions) await ApplyRedactionAsync(roomId, target, redaction, ct);
             await transaction.CommitAsync(ct);
+            writing.Dispose(); // the next writer may begin while the disk syncs
+            await groupSync.SyncAsync();
             db.ChangeTracker.Clear();
             relay?.Committed();
             foreach (var group in batch.Groups) stateGroups.Set(group.Id, group.State);

@@ -14,7 +14,7 @@ namespace Messenger.Homeserver.Storage;
 /// local events their notifications and their places in the federation queue. Either everything is stored or nothing.
 /// </summary>
 public sealed partial class EventPersister(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, StateGroupCache stateGroups, TimeProvider time,
-    StreamChanges changes, LocalEventFanout fanout)
+    StreamChanges changes, LocalEventFanout fanout, SqliteGroupSync groupSync)
 {
     /// <summary>State group chains longer than this get a full snapshot, bounding the rows a state read touches.</summary>
     private const int MaxChainLength = 50;
@@ -30,6 +30,7 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
         using var writing = await writeGate.EnterAsync(ct);
         try
         {
+            await using var relaxed = await groupSync.RelaxAsync(db, ct);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             if (newRoom is not null) db.Rooms.Add(newRoom);
 
@@ -103,6 +104,8 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
             // Once the rows are in, as for received batches: the target may have been sent in this same batch.
             foreach (var (target, redaction) in redactions) await ApplyRedactionAsync(before.RoomId, target, redaction, ct);
             await transaction.CommitAsync(ct);
+            writing.Dispose(); // the next writer may begin while the disk syncs
+            await groupSync.SyncAsync();
             db.ChangeTracker.Clear();
             federation.Committed();
             foreach (var (id, full) in newGroups) stateGroups.Set(id, full);

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Messenger.Homeserver.Storage;
@@ -11,6 +13,8 @@ namespace Messenger.Homeserver.Storage;
 /// Also maps the database file into memory (<c>mmap_size</c>): in WAL mode a connection drops its whole page cache
 /// whenever another connection has written, so with a pool of connections nearly every transaction re-read its pages
 /// through <c>pread</c> — a third of the CPU of 50 users sending into one room. Mapped pages are read in place.
+/// Both are settings of the native connection, so they are applied once per handle, not on every logical open of a
+/// pooled connection (setting <c>mmap_size</c> again expires the handle's prepared statements and unmaps the file).
 /// </summary>
 public sealed class SqliteBusyTimeout : DbConnectionInterceptor
 {
@@ -24,10 +28,17 @@ public sealed class SqliteBusyTimeout : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
+    private static readonly ConditionalWeakTable<object, object> Configured = [];
+
     private static void Apply(DbConnection connection)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragma;
-        command.ExecuteNonQuery();
+        var handle = (connection as SqliteConnection)?.Handle;
+        if (handle is not null && Configured.TryGetValue(handle, out _)) return;
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = Pragma;
+            command.ExecuteNonQuery();
+        }
+        if (handle is not null) Configured.AddOrUpdate(handle, handle);
     }
 }

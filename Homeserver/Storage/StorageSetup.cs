@@ -33,7 +33,8 @@ public static class StorageSetup
 
     /// <summary>
     /// WAL (set after migrating) lets readers run while a writer commits; SQLite's default <c>synchronous=FULL</c>
-    /// keeps every acknowledged commit across a crash; the busy timeout makes concurrent writers wait instead of failing.
+    /// keeps every acknowledged commit across a crash (event transactions get the same guarantee from one shared sync,
+    /// <see cref="SqliteGroupSync"/>); the busy timeout makes concurrent writers wait instead of failing.
     /// </summary>
     internal static string SqliteConnectionString(string path) => new SqliteConnectionStringBuilder
     {
