@@ -22,7 +22,8 @@ public sealed partial class EventPersister
         if (events.Count == 0) return 0;
         var allocated = new List<long>(events.Count);
         var added = 0;
-        using var writing = await writeGate.EnterAsync(ct);
+        using var writing = await transactions.EnterAsync(scopedDb, ct);
+        db = writing.Db;
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -58,11 +59,12 @@ public sealed partial class EventPersister
             // Once the rows are in: a redaction may target an event of this same batch.
             foreach (var (target, redaction) in redactions) await ApplyRedactionAsync(roomId, target, redaction, ct);
             await transaction.CommitAsync(ct);
-            db.ChangeTracker.Clear();
+            await writing.CommittedAsync(transaction);
             return added;
         }
         finally
         {
+            db = null!; // only a batch in progress has a context
             foreach (var position in allocated) positions.Finish(position);
         }
     }

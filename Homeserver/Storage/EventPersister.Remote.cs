@@ -25,10 +25,10 @@ public sealed partial class EventPersister
         var after = batch.After;
         var roomId = after.RoomId;
         var allocated = new List<long>(batch.Events.Count + batch.Outliers.Count);
-        using var writing = await writeGate.EnterAsync(ct);
+        using var writing = await transactions.EnterAsync(scopedDb, ct);
+        db = writing.Db;
         try
         {
-            await using var relaxed = await groupSync.RelaxAsync(db, ct);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             if (batch.NewRoom is not null)
             {
@@ -120,15 +120,14 @@ public sealed partial class EventPersister
             // Once the rows are in: a redaction may target an event of this same batch.
             foreach (var (target, redaction) in redactions) await ApplyRedactionAsync(roomId, target, redaction, ct);
             await transaction.CommitAsync(ct);
-            writing.Dispose(); // the next writer may begin while the disk syncs
-            await groupSync.SyncAsync();
-            db.ChangeTracker.Clear();
+            await writing.CommittedAsync(transaction); // the next writer may begin while the disk syncs
             relay?.Committed();
             foreach (var group in batch.Groups) stateGroups.Set(group.Id, group.State);
             return new PersistResult(after, orderings);
         }
         finally
         {
+            db = null!; // only a batch in progress has a context
             foreach (var position in allocated) positions.Finish(position);
         }
     }

@@ -13,9 +13,12 @@ namespace Messenger.Homeserver.Storage;
 /// position), the current state and memberships, the new forward extremities and client transaction ids, and for
 /// local events their notifications and their places in the federation queue. Either everything is stored or nothing.
 /// </summary>
-public sealed partial class EventPersister(HomeserverDbContext db, StreamPositions positions, DatabaseWriteGate writeGate, StateGroupCache stateGroups, TimeProvider time,
-    StreamChanges changes, LocalEventFanout fanout, SqliteGroupSync groupSync)
+public sealed partial class EventPersister(HomeserverDbContext scopedDb, StreamPositions positions, EventTransactions transactions, StateGroupCache stateGroups,
+    TimeProvider time, StreamChanges changes, LocalEventFanout fanout)
 {
+    /// <summary>The context of the batch being written (set while it is): the request's own, or SQLite's event writer (<see cref="EventTransactions"/>).</summary>
+    private HomeserverDbContext db = null!;
+
     /// <summary>State group chains longer than this get a full snapshot, bounding the rows a state read touches.</summary>
     private const int MaxChainLength = 50;
 
@@ -27,10 +30,10 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
     public async Task<PersistResult> PersistAsync(RoomSnapshot before, IReadOnlyList<NewEvent> events, RoomRow? newRoom, PushOutcome notifications, CancellationToken ct)
     {
         var allocated = new List<long>(events.Count);
-        using var writing = await writeGate.EnterAsync(ct);
+        using var writing = await transactions.EnterAsync(scopedDb, ct);
+        db = writing.Db;
         try
         {
-            await using var relaxed = await groupSync.RelaxAsync(db, ct);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             if (newRoom is not null) db.Rooms.Add(newRoom);
 
@@ -104,9 +107,7 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
             // Once the rows are in, as for received batches: the target may have been sent in this same batch.
             foreach (var (target, redaction) in redactions) await ApplyRedactionAsync(before.RoomId, target, redaction, ct);
             await transaction.CommitAsync(ct);
-            writing.Dispose(); // the next writer may begin while the disk syncs
-            await groupSync.SyncAsync();
-            db.ChangeTracker.Clear();
+            await writing.CommittedAsync(transaction); // the next writer may begin while the disk syncs
             federation.Committed();
             foreach (var (id, full) in newGroups) stateGroups.Set(id, full);
             var extremities = before.Extremities.Where(id => !replaced.Contains(id)).Concat(added).ToImmutableArray();
@@ -115,6 +116,7 @@ public sealed partial class EventPersister(HomeserverDbContext db, StreamPositio
         }
         finally
         {
+            db = null!; // only a batch in progress has a context
             foreach (var position in allocated) positions.Finish(position);
         }
     }

@@ -1,14 +1,13 @@
 using Messenger.Homeserver.Configuration;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace Messenger.Homeserver.Storage;
 
 /// <summary>
 /// Group commit for SQLite's event transactions. SQLite has one writer at a time, and with <c>synchronous=FULL</c>
 /// each commit also syncs the write-ahead log while it still holds the write lock (0.7 ms on this machine), so rooms
-/// queued for the disk one by one. An event transaction instead commits with <c>synchronous=NORMAL</c> (its WAL frames
-/// are written, not yet synced), lets the next writer in, and then waits here for one <c>fsync</c> of the WAL that
+/// queued for the disk one by one. An event transaction instead commits with <c>synchronous=NORMAL</c> on the event
+/// writer's connection (<see cref="EventTransactions"/>; its WAL frames are written, not yet synced), lets the next
+/// writer in, and then waits here for one <c>fsync</c> of the WAL that
 /// covers every commit finished before it began. The sender is answered, and the events' stream positions become
 /// visible to sync, only after that sync — so an acknowledged event still survives a power loss, and the rooms
 /// committing meanwhile share one disk sync.
@@ -27,27 +26,6 @@ public sealed class SqliteGroupSync(HomeserverConfig config)
     private readonly Lock gate = new();
     private TaskCompletionSource? next;
     private bool syncing;
-
-    /// <summary>
-    /// Lets the transaction about to begin on <paramref name="db"/> commit without syncing; dispose the result once it
-    /// has committed or failed (that restores FULL before the connection goes back to the pool), then call
-    /// <see cref="SyncAsync"/> before acknowledging anything.
-    /// </summary>
-    public async Task<IAsyncDisposable> RelaxAsync(DbContext db, CancellationToken ct)
-    {
-        if (walPath is null) return Nothing.Instance;
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await SetAsync(db, "NORMAL", ct);
-        }
-        catch
-        {
-            await db.Database.CloseConnectionAsync();
-            throw;
-        }
-        return new Relaxed(db);
-    }
 
     /// <summary>Completes once every commit made before the call is on disk (one <c>fsync</c> for all callers waiting).</summary>
     public Task SyncAsync()
@@ -109,36 +87,5 @@ public sealed class SqliteGroupSync(HomeserverConfig config)
             return; // checkpointed into the database (and synced) and deleted: nothing left to sync
         }
         using (handle) RandomAccess.FlushToDisk(handle);
-    }
-
-    private static Task SetAsync(DbContext db, string level, CancellationToken ct) =>
-        db.Database.ExecuteSqlRawAsync(level == "FULL" ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;", ct);
-
-    private sealed class Relaxed(DbContext db) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await SetAsync(db, "FULL", CancellationToken.None);
-            }
-            catch
-            {
-                // The handle must never serve another writer with NORMAL: drop the pooled handles instead.
-                if (db.Database.GetDbConnection() is SqliteConnection connection) SqliteConnection.ClearPool(connection);
-                throw;
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }
-    }
-
-    private sealed class Nothing : IAsyncDisposable
-    {
-        public static readonly Nothing Instance = new();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
