@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Messenger.Homeserver.Storage;
 
 /// <summary>Device identity keys, one-time keys and fallback keys of local devices ("Key Distribution").</summary>
-public sealed class DeviceKeyStore(HomeserverDbContext db, HomeserverConfig config)
+public sealed class DeviceKeyStore(HomeserverDbContext db, HomeserverConfig config, DeviceKeyMemo memo)
 {
     public Task<DeviceKeysRow?> FindDeviceKeysAsync(string userId, string deviceId, CancellationToken ct = default) =>
         db.DeviceKeys.TagWith("DeviceKeyStore.FindDeviceKeys").AsNoTracking()
@@ -52,26 +52,47 @@ public sealed class DeviceKeyStore(HomeserverDbContext db, HomeserverConfig conf
         return rows.ToDictionary(r => (r.Algorithm, r.KeyId), r => r.Json);
     }
 
-    public void AddOneTimeKeys(IEnumerable<OneTimeKeyRow> rows) => db.OneTimeKeys.AddRange(rows);
+    /// <summary>Adds one-time keys (saved by the caller's transaction: the counts are invalidated again at its commit).</summary>
+    public void AddOneTimeKeys(IReadOnlyCollection<OneTimeKeyRow> rows)
+    {
+        db.OneTimeKeys.AddRange(rows);
+        foreach (var (userId, deviceId) in rows.Select(r => (r.UserId, r.DeviceId)).Distinct()) OneTimeKeysChanged(userId, deviceId);
+    }
 
-    /// <summary>Unclaimed one-time keys of a device per algorithm.</summary>
-    public async Task<Dictionary<string, int>> OneTimeKeyCountsAsync(string userId, string deviceId, CancellationToken ct = default) =>
-        (await db.OneTimeKeys.TagWith("DeviceKeyStore.OneTimeKeyCounts").AsNoTracking()
-            .Where(k => k.UserId == userId && k.DeviceId == deviceId)
-            .GroupBy(k => k.Algorithm).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
-        .ToDictionary(g => g.Key, g => g.Count, StringComparer.Ordinal);
+    /// <summary>Unclaimed one-time keys of a device per algorithm (from <see cref="DeviceKeyMemo"/> while no write of the device's keys intervened).</summary>
+    public Task<IReadOnlyDictionary<string, int>> OneTimeKeyCountsAsync(string userId, string deviceId, CancellationToken ct = default) =>
+        memo.OneTimeKeyCounts.GetAsync(DeviceKeyMemo.Key(userId, deviceId), async () =>
+            (await db.OneTimeKeys.TagWith("DeviceKeyStore.OneTimeKeyCounts").AsNoTracking()
+                .Where(k => k.UserId == userId && k.DeviceId == deviceId)
+                .GroupBy(k => k.Algorithm).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+            .ToDictionary(g => g.Key, g => g.Count, StringComparer.Ordinal));
 
     public Task<FallbackKeyRow?> FindFallbackKeyAsync(string userId, string deviceId, string algorithm, CancellationToken ct = default) =>
         db.FallbackKeys.TagWith("DeviceKeyStore.FindFallbackKey")
             .FirstOrDefaultAsync(k => k.UserId == userId && k.DeviceId == deviceId && k.Algorithm == algorithm, ct);
 
-    public void AddFallbackKey(FallbackKeyRow row) => db.FallbackKeys.Add(row);
+    /// <summary>Adds a fallback key (saved by the caller's transaction: the types are invalidated again at its commit).</summary>
+    public void AddFallbackKey(FallbackKeyRow row)
+    {
+        db.FallbackKeys.Add(row);
+        FallbackKeysChanged(row.UserId, row.DeviceId);
+    }
 
-    /// <summary>Algorithms for which the device has a fallback key no claim has handed out yet.</summary>
-    public Task<List<string>> UnusedFallbackKeyTypesAsync(string userId, string deviceId, CancellationToken ct = default) =>
-        db.FallbackKeys.TagWith("DeviceKeyStore.UnusedFallbackKeyTypes").AsNoTracking()
-            .Where(k => k.UserId == userId && k.DeviceId == deviceId && !k.Used)
-            .OrderBy(k => k.Algorithm).Select(k => k.Algorithm).ToListAsync(ct);
+    /// <summary>Replaces a tracked fallback key (from <see cref="FindFallbackKeyAsync"/>) with a new, unused one; saved by the caller's transaction.</summary>
+    public void ReplaceFallbackKey(FallbackKeyRow row, string keyId, string json)
+    {
+        row.KeyId = keyId;
+        row.Json = json;
+        row.Used = false;
+        FallbackKeysChanged(row.UserId, row.DeviceId);
+    }
+
+    /// <summary>Algorithms for which the device has a fallback key no claim has handed out yet (from <see cref="DeviceKeyMemo"/> while unchanged).</summary>
+    public Task<IReadOnlyList<string>> UnusedFallbackKeyTypesAsync(string userId, string deviceId, CancellationToken ct = default) =>
+        memo.UnusedFallbackKeyTypes.GetAsync(DeviceKeyMemo.Key(userId, deviceId), async () =>
+            await db.FallbackKeys.TagWith("DeviceKeyStore.UnusedFallbackKeyTypes").AsNoTracking()
+                .Where(k => k.UserId == userId && k.DeviceId == deviceId && !k.Used)
+                .OrderBy(k => k.Algorithm).Select(k => k.Algorithm).ToListAsync(ct));
 
     /// <summary>
     /// Takes the oldest one-time key of each (user, device, algorithm), deleting it in the statement that reads it, so
@@ -83,6 +104,13 @@ public sealed class DeviceKeyStore(HomeserverDbContext db, HomeserverConfig conf
     public async Task<List<ClaimedKey>> ClaimOneTimeKeysAsync(IReadOnlyList<(string UserId, string DeviceId, string Algorithm)> wanted, CancellationToken ct = default)
     {
         if (wanted.Count == 0) return [];
+        var claimed = await ClaimOneTimeKeysCoreAsync(wanted, ct);
+        foreach (var (userId, deviceId) in claimed.Select(k => (k.UserId, k.DeviceId)).Distinct()) OneTimeKeysChanged(userId, deviceId);
+        return claimed;
+    }
+
+    private async Task<List<ClaimedKey>> ClaimOneTimeKeysCoreAsync(IReadOnlyList<(string UserId, string DeviceId, string Algorithm)> wanted, CancellationToken ct)
+    {
         if (config.Database.Type == DatabaseConfig.Postgres)
         {
             var users = wanted.Select(w => w.UserId).ToArray();
@@ -145,6 +173,7 @@ public sealed class DeviceKeyStore(HomeserverDbContext db, HomeserverConfig conf
                     SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each({keys}))
                 """, ct);
         }
+        foreach (var (userId, deviceId) in unused.Select(k => (k.UserId, k.DeviceId)).Distinct()) FallbackKeysChanged(userId, deviceId);
         return found;
     }
 
@@ -158,9 +187,21 @@ public sealed class DeviceKeyStore(HomeserverDbContext db, HomeserverConfig conf
             .Where(s => s.TargetUserId == userId && deviceIds.Contains(s.TargetKeyId)).ExecuteDeleteAsync(ct);
         await db.ToDeviceMessages.TagWith("DeviceKeyStore.DeleteDevices inbox").Where(m => m.UserId == userId && deviceIds.Contains(m.DeviceId)).ExecuteDeleteAsync(ct);
         await db.DehydratedDevices.TagWith("DeviceKeyStore.DeleteDevices dehydrated").Where(d => d.UserId == userId && deviceIds.Contains(d.DeviceId)).ExecuteDeleteAsync(ct);
+        foreach (var deviceId in deviceIds)
+        {
+            OneTimeKeysChanged(userId, deviceId);
+            FallbackKeysChanged(userId, deviceId);
+        }
     }
 
     public Task SaveAsync(CancellationToken ct = default) => db.SaveChangesAsync(ct);
+
+    // Called after the write statement (or with the tracked change, inside the caller's transaction): at once and at commit.
+    private void OneTimeKeysChanged(string userId, string deviceId) =>
+        AfterCommit.Invalidate(db, () => memo.OneTimeKeyCounts.Invalidate(DeviceKeyMemo.Key(userId, deviceId)));
+
+    private void FallbackKeysChanged(string userId, string deviceId) =>
+        AfterCommit.Invalidate(db, () => memo.UnusedFallbackKeyTypes.Invalidate(DeviceKeyMemo.Key(userId, deviceId)));
 
     /// <summary>See <see cref="HomeserverDbContext.InTransactionAsync"/>.</summary>
     public Task InTransactionAsync(Func<Task> work, CancellationToken ct = default) => db.InTransactionAsync(work, ct);

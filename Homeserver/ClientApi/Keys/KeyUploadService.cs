@@ -117,9 +117,7 @@ public sealed class KeyUploadService(DeviceKeyStore keys, KeyStreamWriter writer
         }
         else if (row.KeyId != key.KeyId || row.Json != key.Json)
         {
-            row.KeyId = key.KeyId;
-            row.Json = key.Json;
-            row.Used = false;
+            keys.ReplaceFallbackKey(row, key.KeyId, key.Json);
         }
     }
 

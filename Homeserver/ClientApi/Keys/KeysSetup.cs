@@ -10,6 +10,7 @@ public static class KeysSetup
     public static IServiceCollection AddKeys(this IServiceCollection services)
     {
         services.AddScoped<DeviceKeyStore>();
+        services.AddSingleton<DeviceKeyMemo>();
         services.AddScoped<CrossSigningStore>();
         services.AddScoped<DeviceListStore>();
         services.AddScoped<ToDeviceStore>();

@@ -62,6 +62,10 @@ public abstract class KeysFederationTests(FederatingPair pair)
         {
             ["fallback_keys"] = new JsonObject { ["signed_curve25519:fb"] = alice.SignedKey(fallback: true) },
         })).AssertOk();
+        // Alice's sync reads her counts before the claims, so that the claims over federation must replace what it read.
+        var before = await pair.A.Client.SyncAsync(alice.Session);
+        Assert.Equal(1, (int)before["device_one_time_keys_count"]!["signed_curve25519"]!);
+        Assert.Equal(["signed_curve25519"], before["device_unused_fallback_key_types"]!.AsArray().Select(t => (string)t!));
 
         var first = (await pair.B.Client.ClaimAsync(bob, alice.UserId, alice.DeviceId)).AssertOk().Body;
         var oneTime = first["one_time_keys"]![alice.UserId]![alice.DeviceId]!.AsObject().Single();
@@ -73,6 +77,9 @@ public abstract class KeysFederationTests(FederatingPair pair)
         var second = (await pair.B.Client.ClaimAsync(bob, alice.UserId, alice.DeviceId)).AssertOk().Body;
         Assert.Equal("signed_curve25519:fb", second["one_time_keys"]![alice.UserId]![alice.DeviceId]!.AsObject().Single().Key);
         Assert.Equal(0, await pair.A.Client.OneTimeKeyCountAsync(alice));
+        var after = await pair.A.Client.SyncAsync(alice.Session, (string)before["next_batch"]!);
+        Assert.Equal(0, (int)after["device_one_time_keys_count"]!["signed_curve25519"]!);
+        Assert.Empty(after["device_unused_fallback_key_types"]!.AsArray());
     }
 
     [Fact]
