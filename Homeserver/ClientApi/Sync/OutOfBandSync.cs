@@ -14,12 +14,12 @@ namespace Messenger.Homeserver.ClientApi.Sync;
 /// in <c>rooms.knock</c>, and the leave that rejected or withdrew one in <c>rooms.leave</c> with that event as the
 /// timeline. Where this server also has the room's state, the newer of the two memberships counts.
 /// </summary>
-public sealed class OutOfBandSync(OutOfBandMembershipStore store, RoomStore rooms, ClientEventFormatter formatter)
+public sealed class OutOfBandSync(OutOfBandMembershipStore store, RoomStore rooms, ClientEventFormatter formatter, SyncMemo memo)
 {
     /// <summary>The user's out-of-band memberships that are newer than what the room state says (as of <paramref name="upTo"/>).</summary>
     public async Task<List<OutOfBandMembershipRow>> InEffectAsync(string userId, IReadOnlyList<CurrentStateRow> memberships, long upTo, CancellationToken ct)
     {
-        var held = await store.OfUserAsync(userId, upTo, ct);
+        var held = (await memo.OutOfBandAsync(userId, () => store.OfUserAsync(userId, long.MaxValue, ct))).Where(h => h.StreamOrdering <= upTo).ToList();
         if (held.Count == 0) return held;
         var fromState = memberships.Where(m => held.Any(h => h.RoomId == m.RoomId)).ToList();
         if (fromState.Count == 0) return held;

@@ -6,7 +6,7 @@ namespace Messenger.Homeserver.ClientApi.Sync;
 
 /// <summary>
 /// Per-user reads every sync needs and that rarely change, kept between requests: the user's memberships (current
-/// state), the membership events they forgot, whom they ignore, and how far each device's delivered to-device messages
+/// state) and out-of-band memberships (remote invites, knocks and their leaves), the membership events they forgot, whom they ignore, and how far each device's delivered to-device messages
 /// were deleted. Each entry remembers the stream position it was read at (<see cref="StreamPositions.Current"/> before
 /// the read) and is used only while the matching <see cref="StreamChanges"/> cache says nothing changed since; the
 /// forgotten rooms, which take no stream position, are dropped by <see cref="ForgetForgotten"/> instead. One per process.
@@ -16,6 +16,7 @@ public sealed class SyncMemo(StreamChanges changes, StreamPositions positions)
     private const int MaxUsers = 50_000;
 
     private readonly ConcurrentDictionary<string, (List<CurrentStateRow> Rows, long ReadAt)> memberships = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (List<OutOfBandMembershipRow> Rows, long ReadAt)> outOfBand = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (IReadOnlySet<string> Users, long ReadAt)> ignored = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HashSet<string>> forgotten = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> toDeviceDeletedThrough = new(StringComparer.Ordinal);
@@ -32,6 +33,21 @@ public sealed class SyncMemo(StreamChanges changes, StreamPositions positions)
         var rows = await read();
         Bound(memberships);
         memberships[userId] = (rows, readAt);
+        return rows;
+    }
+
+    /// <summary>
+    /// All the user's out-of-band memberships, whatever their position (callers keep those inside their window): each
+    /// write records a change of the user's <see cref="StreamChanges.Memberships"/> before its position finishes. Do not
+    /// modify the list or its rows.
+    /// </summary>
+    public async Task<List<OutOfBandMembershipRow>> OutOfBandAsync(string userId, Func<Task<List<OutOfBandMembershipRow>>> read)
+    {
+        if (outOfBand.TryGetValue(userId, out var known) && !changes.Memberships.MayHaveChanged(userId, known.ReadAt)) return known.Rows;
+        var readAt = positions.Current;
+        var rows = await read();
+        Bound(outOfBand);
+        outOfBand[userId] = (rows, readAt);
         return rows;
     }
 

@@ -49,6 +49,24 @@ public abstract class InviteFederationTests(FederatingPair pair)
     }
 
     [Fact]
+    public async Task A_remote_invite_wakes_the_invitees_waiting_sync_and_shows_in_it()
+    {
+        var alice = await pair.A.Client.RegisterAsync();
+        var roomId = await pair.A.Client.CreateRoomAsync(alice, new { preset = "private_chat", name = "Invite only" });
+        var bob = await pair.B.Client.RegisterAsync();
+        // Two syncs before the invite: what they read of Bob's memberships must not hide the invite from the next one.
+        var since = (string)(await pair.B.Client.SyncAsync(bob))["next_batch"]!;
+        since = (string)(await pair.B.Client.SyncAsync(bob, since))["next_batch"]!;
+        var waiting = pair.B.Client.SyncUntilAsync(bob, since, s => s["rooms"]!["invite"]!.AsObject().ContainsKey(roomId));
+
+        (await pair.A.Client.RoomPostAsync(alice, roomId, "invite", new { user_id = bob.UserId })).AssertOk();
+
+        var invited = await waiting;
+        Assert.Contains(invited["rooms"]!["invite"]![roomId]!["invite_state"]!["events"]!.AsArray(),
+            e => (string?)e!["type"] == EventTypes.Member && (string?)e["state_key"] == bob.UserId && (string?)e["content"]!["membership"] == "invite");
+    }
+
+    [Fact]
     public async Task CreateRoom_invites_a_remote_user_through_their_server_and_a_local_one_in_the_room()
     {
         var alice = await pair.A.Client.RegisterAsync();
