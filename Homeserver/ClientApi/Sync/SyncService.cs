@@ -211,9 +211,10 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         {
             // "Lazy-loading room members": only the members the timeline needs (its senders, and the user), but those
             // always, since which ones the client already has is not tracked (redundant members are allowed).
-            var needed = rows.Select(r => r.Sender).Append(requester.UserId).ToHashSet(StringComparer.Ordinal);
-            missing = missing.Where(kv => kv.Key.Type != EventTypes.Member)
-                .Concat(atStart.Where(kv => kv.Key.Type == EventTypes.Member && needed.Contains(kv.Key.Key)));
+            // Looked up by key: a big room's state is thousands of members, and a woken sync needs one or two.
+            var needed = rows.Select(r => r.Sender).Append(requester.UserId).Distinct(StringComparer.Ordinal)
+                .Select(u => new StateKey(EventTypes.Member, u)).Where(atStart.ContainsKey).Select(k => KeyValuePair.Create(k, atStart[k])).ToList();
+            missing = missing.Where(kv => kv.Key.Type != EventTypes.Member).Concat(needed);
         }
         var inTimeline = rows.Select(r => r.EventId).ToHashSet();
         var stateIds = missing.Select(kv => kv.Value).Where(id => !inTimeline.Contains(id)).Distinct().ToList();
