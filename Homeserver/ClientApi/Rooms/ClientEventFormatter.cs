@@ -36,7 +36,9 @@ public sealed class ClientEventFormatter(RoomStore rooms, BundledAggregations ag
         if (events.Count == 0) return [];
         var related = events.Select(e => e.ReplacesState).Concat(events.Select(e => e.RedactedBy)).OfType<string>().Distinct().ToList();
         var relatedRows = related.Count == 0 ? [] : (await rooms.EventRowsAsync(related, ct)).ToDictionary(r => r.EventId);
-        var own = viewerUserId is null || viewerDeviceId is null ? [] : events.Where(e => e.Sender == viewerUserId).Select(e => e.EventId).ToList();
+        // Only message events carry a transaction id (PUT .../send/{txnId} and .../redact/{txnId}; state endpoints take
+        // none): a sync's lazy-loaded member events (the user's own among them) need no lookup.
+        var own = viewerUserId is null || viewerDeviceId is null ? [] : events.Where(e => e.Sender == viewerUserId && e.StateKey is null).Select(e => e.EventId).ToList();
         var txns = own.Count == 0 ? new Dictionary<string, string>() : await rooms.TxnIdsAsync(own, viewerUserId!, viewerDeviceId!, ct);
 
         var bundles = bundling > 0 ? await aggregations.LoadAsync(events, viewerUserId, ct) : [];
