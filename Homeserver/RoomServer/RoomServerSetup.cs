@@ -36,6 +36,7 @@ public static class RoomServerSetup
         services.AddScoped<RoomStore>();
         services.AddScoped<FilterStore>();
         services.AddScoped<EventPersister>();
+        services.AddSingleton<EventRowMemo>();
         services.AddScoped<RoomEventPipeline>();
         services.TryAddSingleton<Remote.IPduKeySource, Remote.OwnServerKeys>();
         services.TryAddScoped<Remote.IRemoteJoins, Remote.NoRemoteJoins>();

@@ -38,6 +38,7 @@ public sealed partial class EventPersister
                 {
                     if (row.Kind != EventKind.Outlier) continue;
                     row.Kind = kind;
+                    RowChanged(row.EventId);
                     row.Depth = depth;
                     row.RejectionReason = e.Rejection;
                     AddEdges(e.Pdu, prevEdges: true, authEdges: false);

@@ -83,6 +83,7 @@ public sealed partial class EventPersister
                 {
                     // Known so far only as an outlier (e.g. from a join's auth chain): now it has its place in the DAG.
                     db.Entry(outlierRow).CurrentValues.SetValues(row);
+                    RowChanged(outlierRow.EventId);
                     rows.AddEdges(e.Pdu, prevEdges: true, authEdges: false);
                 }
                 else

@@ -14,7 +14,7 @@ namespace Messenger.Homeserver.Storage;
 /// local events their notifications and their places in the federation queue. Either everything is stored or nothing.
 /// </summary>
 public sealed partial class EventPersister(HomeserverDbContext scopedDb, StreamPositions positions, EventTransactions transactions, StateGroupCache stateGroups,
-    TimeProvider time, StreamChanges changes, LocalEventFanout fanout)
+    TimeProvider time, StreamChanges changes, LocalEventFanout fanout, EventRowMemo eventRows)
 {
     /// <summary>The context of the batch being written (set while it is): the request's own, or SQLite's event writer (<see cref="EventTransactions"/>).</summary>
     private HomeserverDbContext db = null!;
@@ -178,7 +178,11 @@ public sealed partial class EventPersister(HomeserverDbContext scopedDb, StreamP
         await EventSearchIndex.RemoveAsync(db, redacted, ct);
         await db.Events.TagWith("EventPersister.ApplyRedaction").Where(e => e.EventId == redacted && e.RoomId == roomId && e.RedactedBy == null)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.RedactedBy, redactionId), ct);
+        RowChanged(redacted);
     }
+
+    /// <summary>An existing event row changed (redacted, or an outlier placed in the DAG): <see cref="EventRowMemo"/> forgets it, now and at commit.</summary>
+    private void RowChanged(string eventId) => AfterCommit.Invalidate(db, () => eventRows.Invalidate(eventId));
 
     private Task SetCurrentStateGroupAsync(string roomId, long group, CancellationToken ct) =>
         db.Rooms.TagWith("EventPersister.CurrentStateGroup").Where(r => r.RoomId == roomId)

@@ -30,24 +30,44 @@ public sealed class InvalidatedMemo<TValue>(int maxEntries = 100_000) where TVal
     /// <summary>The key's value: kept, or read by <paramref name="read"/> (and kept unless the key was invalidated meanwhile).</summary>
     public async Task<TValue> GetAsync(string key, Func<Task<TValue>> read)
     {
-        long startedAt;
+        if (TryGet(key, out var known)) return known;
+        var startedAt = ReadStarts();
+        var fresh = await read();
+        Keep(key, fresh, startedAt);
+        return fresh;
+    }
+
+    /// <summary>The key's kept value, if any.</summary>
+    public bool TryGet(string key, out TValue value)
+    {
         lock (gate)
         {
-            if (entries.TryGetValue(key, out var known) && known.Value is { } value) return value;
-            startedAt = generation;
+            if (entries.TryGetValue(key, out var known) && known.Value is { } kept)
+            {
+                value = kept;
+                return true;
+            }
         }
-        var fresh = await read();
+        value = null!;
+        return false;
+    }
+
+    /// <summary>Call before reading values from the database; pass the result to <see cref="Keep"/> with what was read.</summary>
+    public long ReadStarts()
+    {
+        lock (gate) return generation;
+    }
+
+    /// <summary>Keeps a value read after <paramref name="startedAt"/> (<see cref="ReadStarts"/>), unless its key was invalidated since.</summary>
+    public void Keep(string key, TValue value, long startedAt)
+    {
         lock (gate)
         {
             entries.TryGetValue(key, out var mark);
-            var invalidated = startedAt < clearedAt || (mark is not null && mark.InvalidatedAt > startedAt);
-            if (!invalidated)
-            {
-                if (mark is null && entries.Count >= maxEntries) Clear();
-                entries[key] = new Entry(fresh, mark?.InvalidatedAt ?? 0);
-            }
+            if (startedAt < clearedAt || (mark is not null && mark.InvalidatedAt > startedAt)) return;
+            if (mark is null && entries.Count >= maxEntries) Clear();
+            entries[key] = new Entry(value, mark?.InvalidatedAt ?? 0);
         }
-        return fresh;
     }
 
     /// <summary>Forgets the key's value and refuses to keep any read of it that started before now.</summary>

@@ -229,7 +229,7 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
         Requester requester, List<RoomSlice> slices, SyncFilterDefinition filter, CancellationToken ct)
     {
         var stateIds = slices.SelectMany(r => r.StateIds).ToList();
-        var stateRows = (stateIds.Count == 0 ? [] : await rooms.EventRowsAsync(stateIds, ct))
+        var stateRows = (stateIds.Count == 0 ? [] : await timelines.StateRowsAsync(stateIds, ct))
             .Where(r => filter.State.Allows(r.Type, r.Sender, null)).ToDictionary(r => r.EventId);
         var formatted = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         foreach (var byVersion in slices.GroupBy(r => r.Snapshot.Version))

@@ -13,8 +13,11 @@ namespace Messenger.Homeserver.ClientApi.Sync;
 /// events in it. The change cache rules rooms out without a query; for the few rooms left, the shared
 /// <see cref="SyncTimelineTails"/> answers before the database is asked, so the syncs one event wakes read it once.
 /// </summary>
-public sealed class SyncTimelines(RoomStore rooms, SyncTimelineTails tails, StreamChanges changes, HistoryVisibilityFilter visibility)
+public sealed class SyncTimelines(RoomStore rooms, SyncTimelineTails tails, StreamChanges changes, HistoryVisibilityFilter visibility, EventRowMemo eventRows)
 {
+    /// <summary>The rows of state events to send (the same member events for many syncs), through <see cref="EventRowMemo"/>.</summary>
+    public Task<List<EventRow>> StateRowsAsync(IReadOnlyCollection<string> eventIds, CancellationToken ct) => eventRows.RowsAsync(rooms, eventIds, ct);
+
     /// <summary>Above this many candidate rooms one set-based query beats a tail per room.</summary>
     private const int TailedRooms = 8;
 

@@ -64,6 +64,33 @@ public abstract class FilterTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_lazy_loaded_member_event_sent_again_after_its_redaction_comes_redacted()
+    {
+        const string lazy = "{\"room\":{\"timeline\":{\"limit\":1},\"state\":{\"lazy_load_members\":true}}}";
+        var alice = await Http.RegisterAsync();
+        var bob = await Http.RegisterAsync();
+        var roomId = await Http.CreateRoomAsync(alice, new { preset = "public_chat" });
+        (await Http.SendMatrixAsync(HttpMethod.Put, $"{V3}/profile/{Uri.EscapeDataString(bob.UserId)}/displayname", new { displayname = "Bobby" }, bob.AccessToken)).AssertOk();
+        (await Http.RoomPostAsync(bob, roomId, "join", new { })).AssertOk();
+        await Http.SendTextAsync(bob, roomId, "one");
+        var first = await Http.SyncAsync(alice, filter: lazy);
+        var member = BobsMember(first);
+        Assert.Equal("Bobby", (string?)member["content"]!["displayname"]);
+
+        // Redaction strips a member event's content to its membership ("Redactions"); later syncs send it that way.
+        await Http.RedactAsync(alice, roomId, (string)member["event_id"]!);
+        await Http.SendTextAsync(bob, roomId, "two");
+        var next = await Http.SyncAsync(alice, (string)first["next_batch"]!, filter: lazy);
+        var redacted = BobsMember(next);
+        Assert.Equal((string)member["event_id"]!, (string?)redacted["event_id"]);
+        Assert.Null(redacted["content"]!["displayname"]);
+        Assert.Equal("join", (string?)redacted["content"]!["membership"]);
+
+        JsonObject BobsMember(JsonObject sync) => sync["rooms"]!["join"]![roomId]!["state"]!["events"]!.AsArray()
+            .Single(e => (string?)e!["type"] == "m.room.member" && (string?)e["state_key"] == bob.UserId)!.AsObject();
+    }
+
+    [Fact]
     public async Task Event_fields_keep_only_the_listed_fields()
     {
         var (alice, _, roomId) = await ChatAsync();
