@@ -7,7 +7,7 @@ var rounds = int.Parse(Option("--rounds") ?? "3", System.Globalization.CultureIn
 
 await using var server = await LoadServer.StartAsync(postgres);
 Console.WriteLine($"# Messenger load test: {scenario} on {(postgres is null ? "SQLite" : "PostgreSQL")}, {Environment.ProcessorCount} cores");
-if (scenario is "send" or "all") await SendScenario.RunAsync(server);
+if (scenario is "send" or "all") await SendScenario.RunAsync(server, Option("--phase"));
 if (scenario is "fanout" or "all") await FanoutScenario.RunAsync(server, members, rounds);
 if (scenario is "initial-sync" or "all") await InitialSyncScenario.RunAsync(server);
 if (scenario is "probe") await ProbeScenario.RunAsync(server);

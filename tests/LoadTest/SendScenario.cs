@@ -17,23 +17,39 @@ public static class SendScenario
     private const int MaxWarmUpRounds = 10;
     private static readonly int[] PacedRates = [100, 200];
 
-    public static async Task RunAsync(LoadServer server)
+    /// <summary>Runs every phase, or with <paramref name="phase"/> only those whose name contains it (<c>--phase "senders, 1 room"</c>).</summary>
+    public static async Task RunAsync(LoadServer server, string? phase = null)
     {
+        bool Runs(string name) => phase is null || name.Contains(phase, StringComparison.Ordinal);
         var users = new List<(string UserId, string Token)>();
         for (var i = 0; i < Senders; i++) users.Add(await server.RegisterAsync($"sender{i}"));
 
-        var solo = await server.CreateRoomAsync(users[0].Token);
-        await RunAsync(server, "1 sender, 1 room", users.Take(1).ToList(), _ => solo, pace: null);
+        if (Runs("1 sender, 1 room"))
+        {
+            var solo = await server.CreateRoomAsync(users[0].Token);
+            await RunAsync(server, "1 sender, 1 room", users.Take(1).ToList(), _ => solo, pace: null);
+        }
 
         var ownRooms = new List<string>();
-        foreach (var user in users) ownRooms.Add(await server.CreateRoomAsync(user.Token));
-        await RunAsync(server, "50 senders, 50 rooms", users, i => ownRooms[i], pace: null);
+        if (Runs("50 senders, 50 rooms"))
+        {
+            foreach (var user in users) ownRooms.Add(await server.CreateRoomAsync(user.Token));
+            await RunAsync(server, "50 senders, 50 rooms", users, i => ownRooms[i], pace: null);
+        }
         foreach (var rate in PacedRates)
-            await RunAsync(server, $"50 senders, 50 rooms, paced {rate} messages/s in all", users, i => ownRooms[i], pace: TimeSpan.FromSeconds((double)Senders / rate));
+        {
+            var name = $"50 senders, 50 rooms, paced {rate} messages/s in all";
+            if (!Runs(name)) continue;
+            if (ownRooms.Count == 0) foreach (var user in users) ownRooms.Add(await server.CreateRoomAsync(user.Token));
+            await RunAsync(server, name, users, i => ownRooms[i], pace: TimeSpan.FromSeconds((double)Senders / rate));
+        }
 
-        var shared = await server.CreateRoomAsync(users[0].Token);
-        foreach (var user in users.Skip(1)) await server.JoinAsync(user.Token, shared);
-        await RunAsync(server, "50 senders, 1 room", users, _ => shared, pace: null);
+        if (Runs("50 senders, 1 room"))
+        {
+            var shared = await server.CreateRoomAsync(users[0].Token);
+            foreach (var user in users.Skip(1)) await server.JoinAsync(user.Token, shared);
+            await RunAsync(server, "50 senders, 1 room", users, _ => shared, pace: null);
+        }
     }
 
     private static async Task RunAsync(LoadServer server, string name, List<(string UserId, string Token)> users, Func<int, string> roomOf, TimeSpan? pace)
