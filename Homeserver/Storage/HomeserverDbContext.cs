@@ -52,6 +52,7 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
     public DbSet<PushRuleRow> PushRules => Set<PushRuleRow>();
     public DbSet<PushRulesVersionRow> PushRulesVersions => Set<PushRulesVersionRow>();
     public DbSet<PushActionRow> PushActions => Set<PushActionRow>();
+    public DbSet<PushSummaryRow> PushSummaries => Set<PushSummaryRow>();
     public DbSet<PusherRow> Pushers => Set<PusherRow>();
     public DbSet<AccountDataRow> AccountData => Set<AccountDataRow>();
     public DbSet<ReceiptRow> Receipts => Set<ReceiptRow>();
@@ -398,11 +399,16 @@ public abstract class HomeserverDbContext(DbContextOptions options) : DbContext(
         model.Entity<PushActionRow>(e =>
         {
             e.ToTable("event_push_actions");
-            e.HasKey(x => new { x.UserId, x.EventId });
-            // GET /notifications (newest first, paged by stream position) and pusher delivery (after a position).
-            e.HasIndex(x => new { x.UserId, x.StreamOrdering });
-            // Unread counts of rooms (sync) and receipts marking a room's notifications read.
-            e.HasIndex(x => new { x.UserId, x.RoomId, x.Read, x.StreamOrdering });
+            // One event per stream position, so this is unique: GET /notifications (newest first, paged by stream
+            // position) and pusher delivery (after a position) read it; no separate index on the event id.
+            e.HasKey(x => new { x.UserId, x.StreamOrdering });
+            // Recounting a thread's unread notifications after a receipt (event_push_summary).
+            e.HasIndex(x => new { x.UserId, x.RoomId, x.ThreadId, x.StreamOrdering });
+        });
+        model.Entity<PushSummaryRow>(e =>
+        {
+            e.ToTable("event_push_summary");
+            e.HasKey(x => new { x.UserId, x.RoomId, x.ThreadId });
         });
         model.Entity<PusherRow>(e =>
         {

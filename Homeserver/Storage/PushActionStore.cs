@@ -5,8 +5,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Messenger.Homeserver.Storage;
 
 /// <summary>
-/// Notifications of users (events whose push rule actions include <c>notify</c>): written after each event is
-/// persisted, counted for sync's unread counts, listed by <c>GET /notifications</c>, marked read by receipts.
+/// Notifications of users (events whose push rule actions include <c>notify</c>): written with each event, listed by
+/// <c>GET /notifications</c>; their unread counts for sync and the read marks of receipts live in the summary
+/// (<see cref="PushSummaries"/>), so reading rewrites no notification.
 /// </summary>
 public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate writeGate)
 {
@@ -38,15 +39,17 @@ public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate wr
     }
 
     /// <summary>
-    /// Within the caller's transaction (the persister's, for local events): marks read what the senders read by sending,
-    /// and stages the new notifications (in <paramref name="pending"/> when given); the caller saves.
+    /// Within the caller's transaction (the persister's, for local events): stages the new notifications (in
+    /// <paramref name="pending"/> when given; the caller saves), adds them to the unread counts and marks read what the
+    /// senders read by sending (<see cref="PushSummaries.AddAsync"/>).
     /// </summary>
-    public static async Task StageAsync(HomeserverDbContext db, IEnumerable<PushActionRow> rows,
+    public static Task StageAsync(HomeserverDbContext db, IEnumerable<PushActionRow> rows,
         IEnumerable<(string UserId, string RoomId, long Position, string ThreadId)> readBySending, CancellationToken ct, PendingRows? pending = null)
     {
-        foreach (var (userId, roomId, position, threadId) in readBySending) await MarkReadAsync(db, userId, roomId, position, threadId, ct);
-        if (pending is not null) pending.PushActions.AddRange(rows);
-        else db.PushActions.AddRange(rows);
+        var list = rows as IReadOnlyCollection<PushActionRow> ?? rows.ToList();
+        if (pending is not null) pending.PushActions.AddRange(list);
+        else db.PushActions.AddRange(list);
+        return PushSummaries.AddAsync(db, list, readBySending, ct);
     }
 
     /// <summary>
@@ -59,50 +62,61 @@ public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate wr
     {
         using (await writeGate.EnterAsync(ct))
         {
-            await MarkReadAsync(db, userId, roomId, upToStreamPosition, threadId, ct);
+            await db.InTransactionAsync(() => PushSummaries.MarkReadAsync(db, userId, roomId, upToStreamPosition, threadId ?? PushSummaryRow.Unthreaded, ct), ct);
         }
     }
 
-    private static Task<int> MarkReadAsync(HomeserverDbContext db, string userId, string roomId, long upToStreamPosition, string? threadId, CancellationToken ct)
-    {
-        var query = db.PushActions.TagWith("PushActionStore.ResetCounts")
-            .Where(a => a.UserId == userId && a.RoomId == roomId && !a.Read && a.StreamOrdering <= upToStreamPosition);
-        if (threadId == MainThread) query = query.Where(a => a.ThreadId == null);
-        else if (threadId is not null) query = query.Where(a => a.ThreadId == threadId);
-        return query.ExecuteUpdateAsync(s => s.SetProperty(a => a.Read, true), ct);
-    }
-
     /// <summary>
-    /// Unread notification and highlight counts of <paramref name="roomIds"/> for a user, per room and thread, in one
-    /// query: notifications at or below <paramref name="upTo"/> (the sync window's end) not yet read. Rooms without
-    /// any are absent (their counts are zero).
+    /// Unread notification and highlight counts of <paramref name="roomIds"/> for a user, per room and thread: the summary
+    /// rows, less the notifications after <paramref name="upTo"/> (the sync window's end) they already count — usually
+    /// none, found through the user's newest notifications. Rooms without any are absent (their counts are zero).
     /// </summary>
     public async Task<Dictionary<string, RoomUnreadCounts>> UnreadCountsAsync(string userId, IReadOnlyCollection<string> roomIds, long upTo, CancellationToken ct)
     {
         if (roomIds.Count == 0) return [];
-        var groups = await db.PushActions.TagWith("PushActionStore.UnreadCounts").AsNoTracking()
-            .Where(a => a.UserId == userId && roomIds.Contains(a.RoomId) && !a.Read && a.StreamOrdering <= upTo)
-            .GroupBy(a => new { a.RoomId, a.ThreadId })
-            .Select(g => new { g.Key.RoomId, g.Key.ThreadId, Notifications = g.Count(), Highlights = g.Count(a => a.Highlight) })
-            .ToListAsync(ct);
-        return groups.GroupBy(g => g.RoomId).ToDictionary(
+        var rows = await db.PushSummaries.TagWith("PushActionStore.UnreadCounts").AsNoTracking()
+            .Where(s => s.UserId == userId && roomIds.Contains(s.RoomId)).ToListAsync(ct);
+        var counts = rows.Where(r => r.ThreadId != PushSummaryRow.Unthreaded && (r.NotificationCount > 0 || r.HighlightCount > 0))
+            .ToDictionary(r => (r.RoomId, r.ThreadId), r => new UnreadCount(r.NotificationCount, r.HighlightCount));
+        if (counts.Count == 0) return [];
+        if (upTo < long.MaxValue)
+        {
+            var counted = counts.Keys.Select(k => k.RoomId).Distinct().ToList();
+            var later = await db.PushActions.TagWith("PushActionStore.UnreadCountsAfterWindow").AsNoTracking()
+                .Where(a => a.UserId == userId && a.StreamOrdering > upTo && counted.Contains(a.RoomId))
+                .Select(a => new { a.RoomId, a.ThreadId, a.StreamOrdering, a.Highlight }).ToListAsync(ct);
+            foreach (var a in later)
+            {
+                var key = (a.RoomId, a.ThreadId ?? MainThread);
+                if (!counts.TryGetValue(key, out var count) || PushSummaries.IsRead(rows.Where(r => r.RoomId == a.RoomId), key.Item2, a.StreamOrdering)) continue;
+                counts[key] = new UnreadCount(Math.Max(0, count.Notifications - 1), Math.Max(0, count.Highlights - (a.Highlight ? 1 : 0)));
+            }
+        }
+        return counts.Where(c => c.Value.Notifications > 0 || c.Value.Highlights > 0).GroupBy(c => c.Key.RoomId).ToDictionary(
             room => room.Key,
             room => new RoomUnreadCounts(
-                room.Where(t => t.ThreadId == null).Select(t => new UnreadCount(t.Notifications, t.Highlights)).FirstOrDefault() ?? UnreadCount.Zero,
-                room.Where(t => t.ThreadId != null).ToDictionary(t => t.ThreadId!, t => new UnreadCount(t.Notifications, t.Highlights))));
+                room.Where(t => t.Key.ThreadId == MainThread).Select(t => t.Value).FirstOrDefault() ?? UnreadCount.Zero,
+                room.Where(t => t.Key.ThreadId != MainThread).ToDictionary(t => t.Key.ThreadId, t => t.Value)));
     }
 
     /// <summary>The user's unread notifications across all rooms (<c>counts.unread</c> for push gateways).</summary>
     public Task<int> UnreadTotalAsync(string userId, CancellationToken ct) =>
-        db.PushActions.TagWith("PushActionStore.UnreadTotal").Where(a => a.UserId == userId && !a.Read).CountAsync(ct);
+        db.PushSummaries.TagWith("PushActionStore.UnreadTotal").Where(s => s.UserId == userId).SumAsync(s => s.NotificationCount, ct);
 
-    /// <summary>A page of the user's notifications, newest first, before <paramref name="before"/> (exclusive).</summary>
-    public Task<List<PushActionRow>> PageAsync(string userId, long? before, int limit, bool onlyHighlights, CancellationToken ct)
+    /// <summary>
+    /// A page of the user's notifications, newest first, before <paramref name="before"/> (exclusive), each with whether
+    /// the user has read it (a receipt or a sent event covers it).
+    /// </summary>
+    public async Task<List<(PushActionRow Row, bool Read)>> PageAsync(string userId, long? before, int limit, bool onlyHighlights, CancellationToken ct)
     {
         var query = db.PushActions.TagWith("PushActionStore.Page").AsNoTracking().Where(a => a.UserId == userId);
         if (before is { } b) query = query.Where(a => a.StreamOrdering < b);
         if (onlyHighlights) query = query.Where(a => a.Highlight);
-        return query.OrderByDescending(a => a.StreamOrdering).Take(limit).ToListAsync(ct);
+        var page = await query.OrderByDescending(a => a.StreamOrdering).Take(limit).ToListAsync(ct);
+        var roomIds = page.Select(a => a.RoomId).Distinct().ToList();
+        var marks = await db.PushSummaries.TagWith("PushActionStore.PageMarks").AsNoTracking()
+            .Where(s => s.UserId == userId && roomIds.Contains(s.RoomId)).ToListAsync(ct);
+        return page.Select(a => (a, PushSummaries.IsRead(marks.Where(m => m.RoomId == a.RoomId), a.ThreadId ?? MainThread, a.StreamOrdering))).ToList();
     }
 
     /// <summary>The user's notifications after <paramref name="after"/>, oldest first: what a pusher has still to deliver.</summary>

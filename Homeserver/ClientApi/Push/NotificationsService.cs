@@ -27,7 +27,7 @@ public sealed class NotificationsService(PushActionStore actions, RoomStore room
         var take = Math.Min(limit ?? DefaultLimit, MaxLimit);
         var page = await actions.PageAsync(userId, before, take, only == "highlight", ct);
 
-        var rows = (await rooms.EventRowsAsync(page.Select(p => p.EventId).ToList(), ct)).ToDictionary(r => r.EventId);
+        var rows = (await rooms.EventRowsAsync(page.Select(p => p.Row.EventId).ToList(), ct)).ToDictionary(r => r.EventId);
         var formatted = new Dictionary<string, JsonObject>();
         foreach (var room in rows.Values.GroupBy(r => r.RoomId))
         {
@@ -37,16 +37,16 @@ public sealed class NotificationsService(PushActionStore actions, RoomStore room
         }
 
         var notifications = new JsonArray();
-        foreach (var p in page)
+        foreach (var (p, read) in page)
         {
             if (!formatted.TryGetValue(p.EventId, out var ev)) continue;
             notifications.Add(new JsonObject
             {
-                ["actions"] = JsonNode.Parse(p.ActionsJson), ["event"] = ev, ["read"] = p.Read, ["room_id"] = p.RoomId, ["ts"] = p.Ts,
+                ["actions"] = JsonNode.Parse(p.ActionsJson), ["event"] = ev, ["read"] = read, ["room_id"] = p.RoomId, ["ts"] = p.Ts,
             });
         }
         var body = new JsonObject { ["notifications"] = notifications };
-        if (page.Count == take) body["next_token"] = page[^1].StreamOrdering.ToString(CultureInfo.InvariantCulture);
+        if (page.Count == take) body["next_token"] = page[^1].Row.StreamOrdering.ToString(CultureInfo.InvariantCulture);
         return body;
     }
 }

@@ -1,8 +1,9 @@
 namespace Messenger.Homeserver.Storage.Rows;
 
 /// <summary>
-/// An event that notifies a user: the push rule actions it got (containing <c>notify</c>). Unread counts in sync and
-/// <c>GET /notifications</c> both read these rows; receipts mark them read ("Receiving notifications",
+/// An event that notifies a user: the push rule actions it got (containing <c>notify</c>), listed by
+/// <c>GET /notifications</c> and delivered to pushers. Written once, never updated: whether it is read follows from the
+/// user's read marks and its unread counts are kept in <see cref="PushSummaryRow"/> ("Receiving notifications",
 /// "Marking notifications as read"). <see cref="ThreadId"/> partitions the counts per thread (null: main timeline).
 /// </summary>
 public sealed class PushActionRow
@@ -18,9 +19,6 @@ public sealed class PushActionRow
 
     /// <summary>The <c>highlight</c> tweak was set (true or without value).</summary>
     public bool Highlight { get; set; }
-
-    /// <summary>A receipt of the user covers this event.</summary>
-    public bool Read { get; set; }
 
     /// <summary>When the notification was made (ms since the epoch).</summary>
     public long Ts { get; set; }
