@@ -911,31 +911,28 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("user_id");
 
-                    b.Property<string>("EventId")
-                        .HasColumnType("text")
-                        .HasColumnName("event_id");
+                    b.Property<long>("StreamOrdering")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stream_ordering");
 
                     b.Property<string>("ActionsJson")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("actions_json");
 
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
                     b.Property<bool>("Highlight")
                         .HasColumnType("boolean")
                         .HasColumnName("highlight");
-
-                    b.Property<bool>("Read")
-                        .HasColumnType("boolean")
-                        .HasColumnName("read");
 
                     b.Property<string>("RoomId")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("room_id");
-
-                    b.Property<long>("StreamOrdering")
-                        .HasColumnType("bigint")
-                        .HasColumnName("stream_ordering");
 
                     b.Property<string>("ThreadId")
                         .HasColumnType("text")
@@ -945,11 +942,9 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("ts");
 
-                    b.HasKey("UserId", "EventId");
+                    b.HasKey("UserId", "StreamOrdering");
 
-                    b.HasIndex("UserId", "StreamOrdering");
-
-                    b.HasIndex("UserId", "RoomId", "Read", "StreamOrdering");
+                    b.HasIndex("UserId", "RoomId", "ThreadId", "StreamOrdering");
 
                     b.ToTable("event_push_actions", (string)null);
                 });
@@ -1012,6 +1007,37 @@ namespace Messenger.Homeserver.Storage.Migrations.Postgres
                     b.HasIndex("Position");
 
                     b.ToTable("push_rules_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.PushSummaryRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("text")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("ThreadId")
+                        .HasColumnType("text")
+                        .HasColumnName("thread_id");
+
+                    b.Property<int>("HighlightCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("highlight_count");
+
+                    b.Property<int>("NotificationCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("notification_count");
+
+                    b.Property<long>("ReadUpTo")
+                        .HasColumnType("bigint")
+                        .HasColumnName("read_up_to");
+
+                    b.HasKey("UserId", "RoomId", "ThreadId");
+
+                    b.ToTable("event_push_summary", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.PusherRow", b =>

@@ -900,31 +900,28 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("user_id");
 
-                    b.Property<string>("EventId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("event_id");
+                    b.Property<long>("StreamOrdering")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stream_ordering");
 
                     b.Property<string>("ActionsJson")
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("actions_json");
 
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
                     b.Property<bool>("Highlight")
                         .HasColumnType("INTEGER")
                         .HasColumnName("highlight");
-
-                    b.Property<bool>("Read")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("read");
 
                     b.Property<string>("RoomId")
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("room_id");
-
-                    b.Property<long>("StreamOrdering")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("stream_ordering");
 
                     b.Property<string>("ThreadId")
                         .HasColumnType("TEXT")
@@ -934,11 +931,9 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("ts");
 
-                    b.HasKey("UserId", "EventId");
+                    b.HasKey("UserId", "StreamOrdering");
 
-                    b.HasIndex("UserId", "StreamOrdering");
-
-                    b.HasIndex("UserId", "RoomId", "Read", "StreamOrdering");
+                    b.HasIndex("UserId", "RoomId", "ThreadId", "StreamOrdering");
 
                     b.ToTable("event_push_actions", (string)null);
                 });
@@ -1001,6 +996,37 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
                     b.HasIndex("Position");
 
                     b.ToTable("push_rules_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.PushSummaryRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("RoomId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("room_id");
+
+                    b.Property<string>("ThreadId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("thread_id");
+
+                    b.Property<int>("HighlightCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("highlight_count");
+
+                    b.Property<int>("NotificationCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notification_count");
+
+                    b.Property<long>("ReadUpTo")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("read_up_to");
+
+                    b.HasKey("UserId", "RoomId", "ThreadId");
+
+                    b.ToTable("event_push_summary", (string)null);
                 });
 
             modelBuilder.Entity("Messenger.Homeserver.Storage.Rows.PusherRow", b =>
