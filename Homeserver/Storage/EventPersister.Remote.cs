@@ -107,12 +107,7 @@ public sealed partial class EventPersister
                 changes.RoomMembers.Changed(roomId, allocated[^1]);
             }
             await ApplyCurrentStateDeltaAsync(roomId, before.State, after.State, batch, rows, ct);
-            var gone = before.Extremities.Except(after.Extremities).ToList();
-            if (gone.Count > 0)
-            {
-                await db.ForwardExtremities.TagWith("EventPersister.RemoteExtremities")
-                    .Where(x => x.RoomId == roomId && gone.Contains(x.EventId)).ExecuteDeleteAsync(ct);
-            }
+            foreach (var gone in before.Extremities.Except(after.Extremities)) await DeleteExtremityAsync(roomId, gone, ct);
             foreach (var id in after.Extremities.Except(before.Extremities)) db.ForwardExtremities.Add(new ForwardExtremityRow { RoomId = roomId, EventId = id });
             if (batch.NewRoom is null && after.StateGroup != before.StateGroup) await SetCurrentStateGroupAsync(roomId, after.StateGroup, ct);
 

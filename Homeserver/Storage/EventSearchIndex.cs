@@ -65,10 +65,8 @@ public static class EventSearchIndex
         }
         foreach (var e in entries)
         {
-            await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO event_search (rowid, value, event_id, room_id, key, sender)
-                VALUES ({e.Position}, {e.Value}, {e.EventId}, {e.RoomId}, {e.Key}, {e.Sender})
-                """, ct);
+            await DirectCommand.ExecuteAsync(db, "INSERT INTO event_search (rowid, value, event_id, room_id, key, sender) VALUES (@p0, @p1, @p2, @p3, @p4, @p5)", ct,
+                e.Position, e.Value, e.EventId, e.RoomId, e.Key, e.Sender);
         }
     }
 
