@@ -22,18 +22,22 @@ public static class BulkInsert
 
     private static readonly ConcurrentDictionary<(Type Context, Type Row), Table> Tables = new();
 
-    /// <summary>Inserts <paramref name="rows"/> now, inside the transaction the caller has open on <paramref name="db"/>.</summary>
-    public static async Task InsertAsync<T>(HomeserverDbContext db, IReadOnlyCollection<T> rows, CancellationToken ct) where T : class
+    /// <summary>
+    /// Inserts <paramref name="rows"/> now, inside the transaction the caller has open on <paramref name="db"/>. On
+    /// PostgreSQL a few rows are instead added to <paramref name="batch"/>, which the caller sends (one round trip
+    /// for all the tables of a message); without a batch they go to EF's change tracker, saved with the unit of work.
+    /// </summary>
+    public static async Task InsertAsync<T>(HomeserverDbContext db, IReadOnlyCollection<T> rows, CancellationToken ct, NpgsqlBatch? batch = null) where T : class
     {
         if (rows.Count == 0) return;
         var connection = db.Database.GetDbConnection();
+        var table = TableOf<T>(db);
         if (connection is NpgsqlConnection && rows.Count < PostgresCopyThreshold)
         {
-            db.Set<T>().AddRange(rows);
+            if (batch is null) db.Set<T>().AddRange(rows);
+            else AddInserts(batch, table, rows);
             return;
         }
-        var table = Tables.GetOrAdd((db.GetType(), typeof(T)), key => Table.Of(db.Model.FindEntityType(key.Row)
-            ?? throw new InvalidOperationException($"{key.Row.Name} is not in the model")));
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("bulk inserts run inside the persister's transaction");
         switch (connection)
@@ -46,6 +50,20 @@ public static class BulkInsert
                 break;
             default:
                 throw new NotSupportedException(connection.GetType().Name);
+        }
+    }
+
+    private static Table TableOf<T>(HomeserverDbContext db) => Tables.GetOrAdd((db.GetType(), typeof(T)), key => Table.Of(db.Model.FindEntityType(key.Row)
+        ?? throw new InvalidOperationException($"{key.Row.Name} is not in the model")));
+
+    private static void AddInserts<T>(NpgsqlBatch batch, Table table, IReadOnlyCollection<T> rows)
+    {
+        foreach (var row in rows)
+        {
+            var command = new NpgsqlBatchCommand(table.PostgresInsertSql);
+            foreach (var column in table.Columns)
+                command.Parameters.Add(new NpgsqlParameter { DataTypeName = column.StoreType, Value = column.Read(row!) ?? DBNull.Value });
+            batch.BatchCommands.Add(command);
         }
     }
 
@@ -88,6 +106,10 @@ public static class BulkInsert
         /// <summary>The SQLite statement inserting one row, parameters <c>$p0</c>… in column order.</summary>
         public string InsertSql { get; } = $"INSERT INTO {Quote(Name)} ({string.Join(", ", Columns.Select(c => Quote(c.Name)))}) "
             + $"VALUES ({string.Join(", ", Columns.Select((_, i) => "$p" + i))})";
+
+        /// <summary>The PostgreSQL statement inserting one row, positional parameters in column order.</summary>
+        public string PostgresInsertSql { get; } = $"INSERT INTO {Quote(Name)} ({string.Join(", ", Columns.Select(c => Quote(c.Name)))}) "
+            + $"VALUES ({string.Join(", ", Columns.Select((_, i) => "$" + (i + 1)))})";
 
         public static Table Of(IEntityType entity)
         {

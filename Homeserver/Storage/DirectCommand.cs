@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Messenger.Homeserver.Storage;
 
@@ -35,6 +36,14 @@ public static class DirectCommand
             commands[sql] = command;
         }
         return await RunAsync(command, transaction, values, ct);
+    }
+
+    /// <summary>The same statement for a PostgreSQL batch (<see cref="PendingRows"/>).</summary>
+    public static NpgsqlBatchCommand ForBatch(string sql, object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        for (var i = 0; i < values.Length; i++) command.Parameters.Add(new NpgsqlParameter("p" + i, values[i] ?? DBNull.Value));
+        return command;
     }
 
     private static DbCommand Create(DbConnection connection, string sql, int count)

@@ -107,7 +107,7 @@ public sealed partial class EventPersister
                 changes.RoomMembers.Changed(roomId, allocated[^1]);
             }
             await ApplyCurrentStateDeltaAsync(roomId, before.State, after.State, batch, rows, ct);
-            foreach (var gone in before.Extremities.Except(after.Extremities)) await DeleteExtremityAsync(roomId, gone, ct);
+            foreach (var gone in before.Extremities.Except(after.Extremities)) rows.Statements.Add(DeleteExtremity(roomId, gone));
             foreach (var id in after.Extremities.Except(before.Extremities)) db.ForwardExtremities.Add(new ForwardExtremityRow { RoomId = roomId, EventId = id });
             if (batch.NewRoom is null && after.StateGroup != before.StateGroup) await SetCurrentStateGroupAsync(roomId, after.StateGroup, ct);
 

@@ -93,7 +93,7 @@ public sealed partial class EventPersister(HomeserverDbContext scopedDb, StreamP
             var added = events.Select(e => e.Pdu.EventId).Where(id => !replaced.Contains(id)).ToList();
             if (before.Extremities.Any(replaced.Contains))
             {
-                foreach (var gone in before.Extremities.Where(replaced.Contains)) await DeleteExtremityAsync(before.RoomId, gone, ct);
+                foreach (var gone in before.Extremities.Where(replaced.Contains)) pending.Statements.Add(DeleteExtremity(before.RoomId, gone));
             }
             foreach (var id in added) pending.Extremities.Add(new ForwardExtremityRow { RoomId = before.RoomId, EventId = id });
             await StageNotificationsAsync(before.RoomId, notifications, rows, pending, ct);
@@ -182,8 +182,8 @@ public sealed partial class EventPersister(HomeserverDbContext scopedDb, StreamP
     /// <summary>An existing event row changed (redacted, or an outlier placed in the DAG): <see cref="EventRowMemo"/> forgets it, now and at commit.</summary>
     private void RowChanged(string eventId) => AfterCommit.Invalidate(db, () => eventRows.Invalidate(eventId));
 
-    private Task DeleteExtremityAsync(string roomId, string eventId, CancellationToken ct) =>
-        DirectCommand.ExecuteAsync(db, "DELETE FROM forward_extremities WHERE room_id = @p0 AND event_id = @p1", ct, roomId, eventId);
+    private static (string Sql, object?[] Values) DeleteExtremity(string roomId, string eventId) =>
+        ("DELETE FROM forward_extremities WHERE room_id = @p0 AND event_id = @p1", [roomId, eventId]);
 
     private Task SetCurrentStateGroupAsync(string roomId, long group, CancellationToken ct) =>
         db.Rooms.TagWith("EventPersister.CurrentStateGroup").Where(r => r.RoomId == roomId)

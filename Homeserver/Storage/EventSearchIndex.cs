@@ -1,6 +1,8 @@
 using Messenger.Federation.Protocol.Events;
 using Microsoft.EntityFrameworkCore;
 
+using Npgsql;
+
 namespace Messenger.Homeserver.Storage;
 
 /// <summary>
@@ -68,6 +70,22 @@ public static class EventSearchIndex
             await DirectCommand.ExecuteAsync(db, "INSERT INTO event_search (rowid, value, event_id, room_id, key, sender) VALUES (@p0, @p1, @p2, @p3, @p4, @p5)", ct,
                 e.Position, e.Value, e.EventId, e.RoomId, e.Key, e.Sender);
         }
+    }
+
+    /// <summary>PostgreSQL: adds the index rows to the persister's batch, one statement for all of them.</summary>
+    public static void AddInserts(NpgsqlBatch batch, IReadOnlyList<Entry> entries)
+    {
+        if (entries.Count == 0) return;
+        var command = new NpgsqlBatchCommand(
+            "INSERT INTO event_search (event_id, room_id, key, sender, stream_ordering, value) "
+            + "SELECT * FROM unnest($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING");
+        command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.EventId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.RoomId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.Key).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.Sender).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.Position).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.Value).ToArray() });
+        batch.BatchCommands.Add(command);
     }
 
     /// <summary>Drops a redacted event's text from the index.</summary>
