@@ -91,6 +91,22 @@ public abstract class PresenceTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_room_mate_who_left_no_longer_shows_their_presence()
+    {
+        var (alice, bob, roomId) = await PairAsync();
+        var since = (string)(await SyncAsync(alice))["next_batch"]!;
+        (await SetAsync(bob, new { presence = "online", status_msg = "still here" })).AssertOk();
+        var shared = await SyncAsync(alice, since);
+        Assert.Equal("still here", (string?)PresenceOf(shared, bob.UserId)!["status_msg"]);
+
+        (await Http.RoomPostAsync(bob, roomId, "leave", new { })).AssertOk();
+        since = (string)(await SyncAsync(alice, (string)shared["next_batch"]!))["next_batch"]!;
+        (await SetAsync(bob, new { presence = "online", status_msg = "gone" })).AssertOk();
+
+        Assert.Null(PresenceOf(await SyncAsync(alice, since), bob.UserId));
+    }
+
+    [Fact]
     public async Task Syncing_sets_presence_as_set_presence_says()
     {
         var (alice, bob, _) = await PairAsync();
