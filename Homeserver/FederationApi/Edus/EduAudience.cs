@@ -20,7 +20,7 @@ public sealed class EduAudience(RoomStore rooms, FederationRoomAccess access, Ho
 
     /// <summary>The other servers with a member joined to the room now.</summary>
     public async Task<List<string>> ServersInRoomAsync(string roomId, CancellationToken ct) =>
-        Servers(await JoinedAsync(roomId, ct));
+        [.. OtherServers(await JoinedAsync(roomId, ct))];
 
     /// <summary>
     /// The other servers with a member in some room the user is joined to: one read of the user's rooms, their members
@@ -28,9 +28,9 @@ public sealed class EduAudience(RoomStore rooms, FederationRoomAccess access, Ho
     /// </summary>
     public async Task<List<string>> ServersSharingRoomsAsync(string userId, CancellationToken ct)
     {
-        var members = new List<string>();
-        foreach (var roomId in await rooms.RoomsWithMembershipAsync(userId, Membership.Join, ct)) members.AddRange(await JoinedAsync(roomId, ct));
-        return Servers(members);
+        var servers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var roomId in await rooms.RoomsWithMembershipAsync(userId, Membership.Join, ct)) servers.UnionWith(OtherServers(await JoinedAsync(roomId, ct)));
+        return [.. servers];
     }
 
     /// <summary>True when <paramref name="origin"/> owns the user, its ACL allows it in the room and the user is joined there.</summary>
@@ -71,8 +71,24 @@ public sealed class EduAudience(RoomStore rooms, FederationRoomAccess access, Ho
     private Task<System.Collections.Immutable.ImmutableHashSet<string>> JoinedAsync(string roomId, CancellationToken ct) =>
         members.GetAsync(roomId, c => rooms.MembersAsync(roomId, Membership.Join, c), ct);
 
-    private List<string> Servers(IEnumerable<string> userIds) =>
-        userIds.Select(ServerOf).OfType<string>().Where(s => s != config.ServerName).Distinct(StringComparer.Ordinal).ToList();
+    /// <summary>
+    /// The other servers among a room's joined members, worked out once per member set: <see cref="JoinedMembers"/> hands
+    /// out the same immutable set until the members change, so 1,000 users of one room coming online parse its 1,000
+    /// member ids once, not once each.
+    /// </summary>
+    private string[] OtherServers(System.Collections.Immutable.ImmutableHashSet<string> members)
+    {
+        var known = ServersOfMembers.GetValue(members, set => new Box(config.ServerName, ServersOf(set, config.ServerName)));
+        // A set belongs to one server's JoinedMembers; the check only guards several servers in one process (tests).
+        return known.Local == config.ServerName ? known.Servers : ServersOf(members, config.ServerName);
+    }
+
+    private static string[] ServersOf(IEnumerable<string> userIds, string local) =>
+        userIds.Select(ServerOf).OfType<string>().Where(s => s != local).Distinct(StringComparer.Ordinal).ToArray();
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Collections.Immutable.ImmutableHashSet<string>, Box> ServersOfMembers = [];
+
+    private sealed record Box(string Local, string[] Servers);
 
     private static string? ServerOf(string userId) => UserId.TryParse(userId, out var user) ? user.ServerName.Value : null;
 }
