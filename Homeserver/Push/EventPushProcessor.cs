@@ -85,12 +85,13 @@ public sealed partial class EventPushProcessor(
                 var pdu = events[i].Pdu;
                 var json = ClientEventFormatter.ToClientEvent(pdu.Json, pdu.EventId, after.RoomId, null);
                 var senderLevel = powerLevels.UserLevel(pdu.Sender);
+                var fields = new PushEventFields(json);
                 foreach (var userId in candidates)
                 {
                     if (userId == pdu.Sender) continue;
                     var displayName = state.GetValueOrDefault(new StateKey(EventTypes.Member, userId))?.Content["displayname"] is JsonValue name
                         && name.TryGetValue(out string? n) ? n : null;
-                    var input = new PushEvaluationInput(json, userId, joined.Count, displayName, senderLevel, powerLevels.NotificationLevel);
+                    var input = new PushEvaluationInput(json, userId, joined.Count, displayName, senderLevel, powerLevels.NotificationLevel) { Fields = fields };
                     var result = PushRuleEvaluator.Evaluate(ruleSets[userId], input);
                     if (!result.Notify) continue;
                     notified.Add((i, new PushActionRow

@@ -22,7 +22,12 @@ public static class GlobPattern
     }
 
     /// <summary>The whole of <paramref name="value"/> matches <paramref name="pattern"/>.</summary>
-    public static bool Matches(string pattern, string value) => Compile(pattern, Mode.Whole).IsMatch(value);
+    public static bool Matches(string pattern, string value) =>
+        IsAsciiLiteral(pattern) && Ascii.IsValid(value)
+            ? string.Equals(pattern, value, StringComparison.OrdinalIgnoreCase) // what the regex would say, without running it
+            : Compile(pattern, Mode.Whole).IsMatch(value);
+
+    private static bool IsAsciiLiteral(string pattern) => pattern.AsSpan().IndexOfAny('*', '?') < 0 && Ascii.IsValid(pattern);
 
     /// <summary>
     /// Some substring of <paramref name="value"/> that starts and ends at a word boundary matches (the rule for

@@ -13,4 +13,8 @@ public sealed record PushEvaluationInput(
     int MemberCount,
     string? DisplayName,
     long SenderPowerLevel,
-    Func<string, long?> NotificationLevel);
+    Func<string, long?> NotificationLevel)
+{
+    /// <summary>The event's resolved properties: share one instance among the members an event is evaluated for.</summary>
+    public PushEventFields Fields { get; init; } = new(Event);
+}

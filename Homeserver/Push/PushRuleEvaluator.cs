@@ -24,33 +24,34 @@ public static class PushRuleEvaluator
     /// <summary>Whether <paramref name="rule"/> matches (ignoring <c>enabled</c>).</summary>
     public static bool Matches(PushRule rule, PushEvaluationInput input) => rule.Kind switch
     {
-        PushRuleKind.Room => StringAt(input.Event, "room_id") == rule.RuleId,
-        PushRuleKind.Sender => StringAt(input.Event, "sender") == rule.RuleId,
-        PushRuleKind.Content => rule.Pattern is { } pattern && StringAt(input.Event, "content.body") is { } body && GlobPattern.MatchesWords(pattern, body),
+        PushRuleKind.Room => input.Fields.StringAt("room_id") == rule.RuleId,
+        PushRuleKind.Sender => input.Fields.StringAt("sender") == rule.RuleId,
+        PushRuleKind.Content => rule.Pattern is { } pattern && input.Fields.StringAt("content.body") is { } body && GlobPattern.MatchesWords(pattern, body),
         _ => (rule.Conditions ?? []).All(c => c is JsonObject condition && ConditionHolds(condition, input)),
     };
 
     /// <summary>One condition; unrecognised or malformed conditions never hold.</summary>
     public static bool ConditionHolds(JsonObject condition, PushEvaluationInput input)
     {
-        var key = Text(condition["key"]);
-        switch (Text(condition["kind"]))
+        var c = PushCondition.Of(condition);
+        var key = c.Key;
+        switch (c.Kind)
         {
             case "event_match":
-                if (key is null || Text(condition["pattern"]) is not { } pattern || StringAt(input.Event, key) is not { } value) return false;
+                if (key is null || c.Pattern is not { } pattern || input.Fields.StringAt(key) is not { } value) return false;
                 return key == "content.body" ? GlobPattern.MatchesWords(pattern, value) : GlobPattern.Matches(pattern, value);
             case "event_property_is":
-                return key is not null && condition.TryGetPropertyValue("value", out var expected) && IsScalar(expected)
-                    && PropertyPath.TryResolve(input.Event, key, out var actual) && IsScalar(actual) && ScalarEquals(expected, actual);
+                return key is not null && c.HasValue && IsScalar(c.Value)
+                    && input.Fields.TryResolve(key, out var actual) && IsScalar(actual) && ScalarEquals(c.Value, actual);
             case "event_property_contains":
-                return key is not null && condition.TryGetPropertyValue("value", out var wanted) && IsScalar(wanted)
-                    && PropertyPath.TryResolve(input.Event, key, out var array) && array is JsonArray items
-                    && items.Any(item => IsScalar(item) && ScalarEquals(wanted, item));
+                return key is not null && c.HasValue && IsScalar(c.Value)
+                    && input.Fields.TryResolve(key, out var array) && array is JsonArray items
+                    && items.Any(item => IsScalar(item) && ScalarEquals(c.Value, item));
             case "contains_display_name":
-                return !string.IsNullOrEmpty(input.DisplayName) && StringAt(input.Event, "content.body") is { } text
+                return !string.IsNullOrEmpty(input.DisplayName) && input.Fields.StringAt("content.body") is { } text
                     && GlobPattern.ContainsWords(input.DisplayName, text);
             case "room_member_count":
-                return Text(condition["is"]) is { } spec && MemberCountMatches(spec, input.MemberCount);
+                return c.Is is { } spec && MemberCountMatches(spec, input.MemberCount);
             case "sender_notification_permission":
                 return key is not null && input.NotificationLevel(key) is { } needed && input.SenderPowerLevel >= needed;
             default:
@@ -79,9 +80,6 @@ public static class PushRuleEvaluator
     /// <summary>The actions without the historical <c>dont_notify</c> and <c>coalesce</c> ("Historical Actions").</summary>
     public static JsonArray StripHistorical(JsonArray actions) =>
         new(actions.Where(a => Text(a) is not ("dont_notify" or "coalesce")).Select(a => a?.DeepClone()).ToArray());
-
-    private static string? StringAt(JsonObject json, string path) =>
-        PropertyPath.TryResolve(json, path, out var node) ? Text(node) : null;
 
     private static string? Text(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;

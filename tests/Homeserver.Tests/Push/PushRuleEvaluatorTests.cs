@@ -33,6 +33,20 @@ public sealed class PushRuleEvaluatorTests
         Assert.Equal(matches, Holds("""{"kind":"event_match","key":"content.topic","pattern":"lunc?*"}""", Input(ev)));
     }
 
+    [Theory]
+    [InlineData("m.room.message", "m.room.message", true)]
+    [InlineData("M.Room.Message", "m.room.message", true)]
+    [InlineData("m.room.message", "m.room.messages", false)]
+    [InlineData("m.room.message", "m room message", false)]
+    [InlineData("ÉTÉ", "été", true)]
+    [InlineData("été", "ete", false)]
+    public void Event_match_without_wildcards_is_a_case_insensitive_comparison_of_the_whole_value(string pattern, string type, bool matches)
+    {
+        var ev = Event($$$"""{"type":{{{System.Text.Json.JsonSerializer.Serialize(type)}}},"content":{}}""");
+        var condition = $$$"""{"kind":"event_match","key":"type","pattern":{{{System.Text.Json.JsonSerializer.Serialize(pattern)}}}}""";
+        Assert.Equal(matches, Holds(condition, Input(ev)));
+    }
+
     [Fact]
     public void Event_match_never_matches_an_absent_or_non_string_value_even_with_star()
     {
