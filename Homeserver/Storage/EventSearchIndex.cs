@@ -44,27 +44,9 @@ public static class EventSearchIndex
         return new Entry(pdu.EventId, roomId, key, pdu.Sender, position, text);
     }
 
-    public static Task IndexAsync(HomeserverDbContext db, Pdu pdu, string roomId, long position, CancellationToken ct) =>
-        EntryOf(db, pdu, roomId, position) is { } entry ? InsertAsync(db, [entry], ct) : Task.CompletedTask;
-
-    /// <summary>Writes index rows; on PostgreSQL in one statement (a received transaction brings up to 50 messages).</summary>
+    /// <summary>SQLite: writes index rows one prepared statement each (PostgreSQL batches them: <see cref="AddInserts"/>).</summary>
     public static async Task InsertAsync(HomeserverDbContext db, IReadOnlyList<Entry> entries, CancellationToken ct)
     {
-        if (entries.Count == 0) return;
-        if (db is PostgresHomeserverDbContext)
-        {
-            var ids = entries.Select(e => e.EventId).ToArray();
-            var rooms = entries.Select(e => e.RoomId).ToArray();
-            var keys = entries.Select(e => e.Key).ToArray();
-            var senders = entries.Select(e => e.Sender).ToArray();
-            var positions = entries.Select(e => e.Position).ToArray();
-            var values = entries.Select(e => e.Value).ToArray();
-            await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO event_search (event_id, room_id, key, sender, stream_ordering, value)
-                SELECT * FROM unnest({ids}, {rooms}, {keys}, {senders}, {positions}, {values}) ON CONFLICT (event_id) DO NOTHING
-                """, ct);
-            return;
-        }
         foreach (var e in entries)
         {
             await DirectCommand.ExecuteAsync(db, "INSERT INTO event_search (rowid, value, event_id, room_id, key, sender) VALUES (@p0, @p1, @p2, @p3, @p4, @p5)", ct,
