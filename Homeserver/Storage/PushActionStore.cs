@@ -9,7 +9,7 @@ namespace Messenger.Homeserver.Storage;
 /// <c>GET /notifications</c>; their unread counts for sync and the read marks of receipts live in the summary
 /// (<see cref="PushSummaries"/>), so reading rewrites no notification.
 /// </summary>
-public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate writeGate)
+public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate writeGate, UnreadCountReads reads)
 {
     /// <summary>The spec's thread id for the main timeline in threaded receipts.</summary>
     public const string MainThread = "main";
@@ -69,28 +69,65 @@ public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate wr
     /// <summary>
     /// Unread notification and highlight counts of <paramref name="roomIds"/> for a user, per room and thread: the summary
     /// rows, less the notifications after <paramref name="upTo"/> (the sync window's end) they already count — usually
-    /// none, found through the user's newest notifications. Rooms without any are absent (their counts are zero).
+    /// none, found through the user's newest notifications. Rooms without any are absent (their counts are zero). One
+    /// room's counts (a woken sync's) are read together with those of the other users asking for that room at the same
+    /// time (<see cref="UnreadCountReads"/>).
     /// </summary>
     public async Task<Dictionary<string, RoomUnreadCounts>> UnreadCountsAsync(string userId, IReadOnlyCollection<string> roomIds, long upTo, CancellationToken ct)
     {
         if (roomIds.Count == 0) return [];
+        if (roomIds.Count == 1)
+        {
+            var roomId = roomIds.First();
+            var shared = await reads.ReadAsync(roomId, userId, upTo, (users, after) => RoomCountsAsync(roomId, users, after));
+            if (shared is not null) return Counts(shared.Summaries[userId], shared.Later[userId], upTo);
+        }
         var rows = await db.PushSummaries.TagWith("PushActionStore.UnreadCounts").AsNoTracking()
             .Where(s => s.UserId == userId && roomIds.Contains(s.RoomId)).ToListAsync(ct);
-        var counts = rows.Where(r => r.ThreadId != PushSummaryRow.Unthreaded && (r.NotificationCount > 0 || r.HighlightCount > 0))
-            .ToDictionary(r => (r.RoomId, r.ThreadId), r => new UnreadCount(r.NotificationCount, r.HighlightCount));
+        var counted = Counted(rows).Select(r => r.RoomId).Distinct().ToList();
+        var later = upTo == long.MaxValue || counted.Count == 0 ? [] : await db.PushActions.TagWith("PushActionStore.UnreadCountsAfterWindow").AsNoTracking()
+            .Where(a => a.UserId == userId && a.StreamOrdering > upTo && counted.Contains(a.RoomId))
+            .Select(a => new LaterNotification(a.UserId, a.RoomId, a.ThreadId, a.StreamOrdering, a.Highlight)).ToListAsync(ct);
+        return Counts(rows, later, upTo);
+    }
+
+    /// <summary>
+    /// One room's summary rows of many users, and their notifications there after <paramref name="after"/> (the earliest
+    /// window's end among them) for those with anything unread: two queries for all of them. Not cancelled by the one
+    /// request that runs it, since the others wait for it too.
+    /// </summary>
+    private async Task<RoomCounts> RoomCountsAsync(string roomId, IReadOnlyCollection<string> userIds, long after)
+    {
+        var users = userIds.ToList();
+        var rows = await db.PushSummaries.TagWith("PushActionStore.RoomUnreadCounts").AsNoTracking()
+            .Where(s => s.RoomId == roomId && users.Contains(s.UserId)).ToListAsync(CancellationToken.None);
+        var counted = Counted(rows).Select(r => r.UserId).Distinct().ToList();
+        var later = after == long.MaxValue || counted.Count == 0 ? [] : await db.PushActions.TagWith("PushActionStore.RoomUnreadCountsAfterWindow").AsNoTracking()
+            .Where(a => a.RoomId == roomId && counted.Contains(a.UserId) && a.StreamOrdering > after)
+            .Select(a => new LaterNotification(a.UserId, a.RoomId, a.ThreadId, a.StreamOrdering, a.Highlight)).ToListAsync(CancellationToken.None);
+        var rowsOf = rows.ToLookup(r => r.UserId, StringComparer.Ordinal);
+        var laterOf = later.ToLookup(a => a.UserId, StringComparer.Ordinal);
+        return new RoomCounts(rowsOf, laterOf);
+    }
+
+    /// <summary>Summary rows with something unread (the room-wide mark's row never counts).</summary>
+    private static IEnumerable<PushSummaryRow> Counted(IEnumerable<PushSummaryRow> rows) =>
+        rows.Where(r => r.ThreadId != PushSummaryRow.Unthreaded && (r.NotificationCount > 0 || r.HighlightCount > 0));
+
+    /// <summary>
+    /// One user's counts per room from their summary rows, less the notifications after <paramref name="upTo"/> among
+    /// <paramref name="later"/> that the rows count (those not read by a mark already).
+    /// </summary>
+    private static Dictionary<string, RoomUnreadCounts> Counts(IEnumerable<PushSummaryRow> summaries, IEnumerable<LaterNotification> later, long upTo)
+    {
+        var rows = summaries as IReadOnlyCollection<PushSummaryRow> ?? summaries.ToList();
+        var counts = Counted(rows).ToDictionary(r => (r.RoomId, r.ThreadId), r => new UnreadCount(r.NotificationCount, r.HighlightCount));
         if (counts.Count == 0) return [];
-        if (upTo < long.MaxValue)
+        foreach (var a in later.Where(a => a.StreamOrdering > upTo))
         {
-            var counted = counts.Keys.Select(k => k.RoomId).Distinct().ToList();
-            var later = await db.PushActions.TagWith("PushActionStore.UnreadCountsAfterWindow").AsNoTracking()
-                .Where(a => a.UserId == userId && a.StreamOrdering > upTo && counted.Contains(a.RoomId))
-                .Select(a => new { a.RoomId, a.ThreadId, a.StreamOrdering, a.Highlight }).ToListAsync(ct);
-            foreach (var a in later)
-            {
-                var key = (a.RoomId, a.ThreadId ?? MainThread);
-                if (!counts.TryGetValue(key, out var count) || PushSummaries.IsRead(rows.Where(r => r.RoomId == a.RoomId), key.Item2, a.StreamOrdering)) continue;
-                counts[key] = new UnreadCount(Math.Max(0, count.Notifications - 1), Math.Max(0, count.Highlights - (a.Highlight ? 1 : 0)));
-            }
+            var key = (a.RoomId, a.ThreadId ?? MainThread);
+            if (!counts.TryGetValue(key, out var count) || PushSummaries.IsRead(rows.Where(r => r.RoomId == a.RoomId), key.Item2, a.StreamOrdering)) continue;
+            counts[key] = new UnreadCount(Math.Max(0, count.Notifications - 1), Math.Max(0, count.Highlights - (a.Highlight ? 1 : 0)));
         }
         return counts.Where(c => c.Value.Notifications > 0 || c.Value.Highlights > 0).GroupBy(c => c.Key.RoomId).ToDictionary(
             room => room.Key,
@@ -98,6 +135,12 @@ public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate wr
                 room.Where(t => t.Key.ThreadId == MainThread).Select(t => t.Value).FirstOrDefault() ?? UnreadCount.Zero,
                 room.Where(t => t.Key.ThreadId != MainThread).ToDictionary(t => t.Key.ThreadId, t => t.Value)));
     }
+
+    /// <summary>A notification after a sync window's end, which the summary rows may already count.</summary>
+    private sealed record LaterNotification(string UserId, string RoomId, string? ThreadId, long StreamOrdering, bool Highlight);
+
+    /// <summary>A room's shared read: each user's summary rows and later notifications there.</summary>
+    private sealed record RoomCounts(ILookup<string, PushSummaryRow> Summaries, ILookup<string, LaterNotification> Later);
 
     /// <summary>The user's unread notifications across all rooms (<c>counts.unread</c> for push gateways).</summary>
     public Task<int> UnreadTotalAsync(string userId, CancellationToken ct) =>

@@ -14,6 +14,7 @@ public static class PushSetup
         services.AddScoped<PushRuleStore>();
         services.AddScoped<PushRulesService>();
         services.AddScoped<PushActionStore>();
+        services.AddSingleton<UnreadCountReads>();
         services.AddScoped<PusherStore>();
         services.AddScoped<IDeviceDeletionHook>(sp => sp.GetRequiredService<PusherStore>());
         services.AddScoped<PushersService>();

@@ -47,6 +47,18 @@ public abstract class UnreadCountsTests(ServerFixture server)
         return (Of(room["unread_notifications"]!), threads);
     }
 
+    /// <summary>A client's sync loop from <paramref name="since"/> until a response carries the room (presence may wake it first).</summary>
+    private async Task<JsonNode> UntilRoomAsync(Session user, string since, string roomId)
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            var response = await Http.SyncAsync(user, since: since, timeoutMs: 20_000);
+            if (response["rooms"]?["join"]?[roomId] is { } room) return room;
+            since = (string)response["next_batch"]!;
+        }
+        throw new TimeoutException($"{roomId} never came in {user.UserId}'s sync");
+    }
+
     [Fact]
     public async Task A_receipt_for_an_older_event_leaves_the_later_notifications_counted()
     {
@@ -140,6 +152,36 @@ public abstract class UnreadCountsTests(ServerFixture server)
         Assert.True((bool)list[0]!["read"]!);
         await using var scope = server.Services.CreateAsyncScope();
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<PushActionStore>().UnreadTotalAsync(bob.UserId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Long_polls_woken_by_one_message_each_get_their_own_counts()
+    {
+        var alice = await Http.RegisterAsync();
+        var roomId = await Http.CreateRoomAsync(alice, new { preset = "public_chat" });
+        var members = new List<Session>();
+        for (var i = 0; i < 8; i++)
+        {
+            var member = await Http.RegisterAsync();
+            (await Http.JoinAsync(member, roomId)).AssertOk();
+            members.Add(member);
+        }
+        var sent = new List<string>();
+        for (var i = 0; i < 8; i++) sent.Add(await Http.SendTextAsync(alice, roomId, $"message {i}"));
+        // Member k has read the first k messages: 8 - k unread, a different count for each.
+        for (var k = 1; k < members.Count; k++) (await ReceiptAsync(members[k], roomId, "m.read", sent[k - 1])).AssertOk();
+        var tokens = await Task.WhenAll(members.Select(m => Http.NextBatchAsync(m)));
+
+        // Their long-polls wake together (their counts are read together); each must still get its own.
+        var polls = members.Select((m, k) => UntilRoomAsync(m, tokens[k], roomId)).ToList();
+        await Task.Delay(300);
+        await MentionAsync(alice, roomId, members[3]);
+        var rooms = await Task.WhenAll(polls);
+        for (var k = 0; k < members.Count; k++)
+        {
+            var counts = rooms[k]["unread_notifications"]!;
+            Assert.Equal((8 - k + 1, k == 3 ? 1 : 0), ((int)counts["notification_count"]!, (int)counts["highlight_count"]!));
+        }
     }
 
     [Fact]
