@@ -26,6 +26,7 @@ public static class RoomServerSetup
         services.AddSingleton<SyncTimelineTails>();
         services.AddSingleton<DatabaseWriteGate>();
         services.AddSingleton<SqliteGroupSync>();
+        services.AddSingleton<SqliteCheckpoints>();
         services.AddSingleton<EventTransactions>();
         services.AddSingleton(sp => new RoomServerContext(
             sp.GetRequiredService<HomeserverConfig>().ServerName, sp.GetRequiredService<ServerSigningKey>(),

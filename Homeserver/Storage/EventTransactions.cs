@@ -10,7 +10,7 @@ namespace Messenger.Homeserver.Storage;
 /// WAL mode a connection drops its cache whenever another one wrote, and re-read the hot pages of the log through
 /// <c>pread</c> for every batch), nothing opens, closes or re-prepares per batch, and it commits with
 /// <c>synchronous=NORMAL</c> once and for all — <see cref="SqliteGroupSync"/> makes each commit durable before anything
-/// is acknowledged. On PostgreSQL batches run on the request's own context, in parallel.
+/// is acknowledged — and without SQLite's automatic checkpoint, which <see cref="SqliteCheckpoints"/> runs beside it. On PostgreSQL batches run on the request's own context, in parallel.
 /// </summary>
 /// <remarks>
 /// A request that staged changes of its own in its context for the batch to save (an alias of a room being created
@@ -55,7 +55,7 @@ public sealed class EventTransactions(HomeserverConfig config, DatabaseWriteGate
         try
         {
             await db.Database.OpenConnectionAsync(ct);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous = NORMAL;", ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;", ct);
             return db;
         }
         catch

@@ -20,7 +20,7 @@ namespace Messenger.Homeserver.Storage;
 /// One per process (singleton); on PostgreSQL it does nothing — there commits already run in parallel and
 /// <c>synchronous_commit</c> makes each durable.
 /// </remarks>
-public sealed class SqliteGroupSync(HomeserverConfig config)
+public sealed class SqliteGroupSync(HomeserverConfig config, SqliteCheckpoints checkpoints)
 {
     private readonly string? walPath = config.Database.Type == DatabaseConfig.Sqlite ? Path.GetFullPath(config.Database.SqlitePath!) + "-wal" : null;
     private readonly Lock gate = new();
@@ -31,6 +31,7 @@ public sealed class SqliteGroupSync(HomeserverConfig config)
     public Task SyncAsync()
     {
         if (walPath is null) return Task.CompletedTask;
+        checkpoints.Committed();
         lock (gate)
         {
             next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -2,7 +2,9 @@ using Messenger.Homeserver.Configuration;
 using Messenger.Homeserver.Storage;
 using Messenger.Homeserver.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Messenger.Homeserver.Tests.Storage;
 
@@ -14,6 +16,7 @@ namespace Messenger.Homeserver.Tests.Storage;
 public sealed class SqliteGroupSyncTests(SqliteServer server) : IClassFixture<SqliteServer>
 {
     private const int Full = 2;
+    private const long SqliteDefaultAutoCheckpoint = 1000;
 
     [Fact]
     public async Task After_concurrent_sends_every_pooled_connection_is_at_synchronous_full()
@@ -32,16 +35,19 @@ public sealed class SqliteGroupSyncTests(SqliteServer server) : IClassFixture<Sq
         var scopes = Enumerable.Range(0, 12).Select(_ => server.Services.CreateAsyncScope()).ToList();
         try
         {
-            var levels = new List<long>();
+            var levels = new List<(long Synchronous, long AutoCheckpoint)>();
             foreach (var scope in scopes)
             {
                 var db = scope.ServiceProvider.GetRequiredService<HomeserverDbContext>();
                 await db.Database.OpenConnectionAsync();
                 await using var command = db.Database.GetDbConnection().CreateCommand();
                 command.CommandText = "PRAGMA synchronous;";
-                levels.Add((long)(await command.ExecuteScalarAsync())!);
+                var synchronous = (long)(await command.ExecuteScalarAsync())!;
+                command.CommandText = "PRAGMA wal_autocheckpoint;";
+                levels.Add((synchronous, (long)(await command.ExecuteScalarAsync())!));
             }
-            Assert.All(levels, level => Assert.Equal(Full, level));
+            // Only the event writer leaves checkpoints to SqliteCheckpoints; the others keep SQLite's own.
+            Assert.All(levels, level => Assert.Equal((Full, SqliteDefaultAutoCheckpoint), level));
         }
         finally
         {
@@ -78,7 +84,7 @@ public sealed class SqliteGroupSyncTests(SqliteServer server) : IClassFixture<Sq
     {
         var path = Path.Combine(Path.GetTempPath(), $"messenger-groupsync-{Guid.NewGuid():N}.db");
         var config = new HomeserverConfig { Database = new DatabaseConfig { Type = DatabaseConfig.Sqlite, SqlitePath = path } };
-        var sync = new SqliteGroupSync(config);
+        var sync = new SqliteGroupSync(config, new SqliteCheckpoints(config, NullLogger<SqliteCheckpoints>.Instance));
         try
         {
             // No WAL yet: everything is in the database file.
@@ -97,6 +103,42 @@ public sealed class SqliteGroupSyncTests(SqliteServer server) : IClassFixture<Sq
     public void On_postgres_it_does_nothing()
     {
         var config = new HomeserverConfig { Database = new DatabaseConfig { Type = DatabaseConfig.Postgres, ConnectionString = "Host=127.0.0.1" } };
-        Assert.True(new SqliteGroupSync(config).SyncAsync().IsCompletedSuccessfully);
+        Assert.True(new SqliteGroupSync(config, new SqliteCheckpoints(config, NullLogger<SqliteCheckpoints>.Instance)).SyncAsync().IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task Commits_without_automatic_checkpoints_are_copied_into_the_database_in_the_background()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"messenger-checkpoints-{Guid.NewGuid():N}.db");
+        var config = new HomeserverConfig { Database = new DatabaseConfig { Type = DatabaseConfig.Sqlite, SqlitePath = path } };
+        var checkpoints = new SqliteCheckpoints(config, NullLogger<SqliteCheckpoints>.Instance);
+        try
+        {
+            await using (var writer = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                await writer.OpenAsync();
+                await using var command = writer.CreateCommand();
+                command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (v BLOB);";
+                await command.ExecuteNonQueryAsync();
+                command.CommandText = "INSERT INTO t VALUES (randomblob(4000));";
+                for (var i = 0; i < SqliteCheckpoints.CommitsPerCheckpoint + 10; i++)
+                {
+                    await command.ExecuteNonQueryAsync(); // one commit each
+                    checkpoints.Committed();
+                }
+                var deadline = DateTime.UtcNow.AddSeconds(10);
+                while (checkpoints.Completed == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+                // Without the checkpoint every page would still be in the log only, and the database file a few pages.
+                Assert.Equal(1, checkpoints.Completed);
+                Assert.True(new FileInfo(path).Length > SqliteCheckpoints.CommitsPerCheckpoint * 4000L,
+                    $"database file is {new FileInfo(path).Length} bytes");
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" }) File.Delete(file);
+        }
     }
 }
