@@ -85,15 +85,14 @@ public static class BulkInsert
 
     private static async Task InsertEachAsync<T>(SqliteConnection connection, SqliteTransaction transaction, Table table, IReadOnlyCollection<T> rows, CancellationToken ct)
     {
-        await using var command = connection.CreateCommand();
+        // Kept prepared on the connection: the event writer inserts one event, its edges and its transaction id per
+        // message, and compiling those statements anew each time cost more than running them.
+        var command = DirectCommand.PreparedOn(connection, table.InsertSql, table.Columns.Count);
         command.Transaction = transaction;
-        command.CommandText = table.InsertSql;
-        var parameters = new SqliteParameter[table.Columns.Count];
-        for (var i = 0; i < parameters.Length; i++) parameters[i] = command.Parameters.Add(new SqliteParameter { ParameterName = "$p" + i });
-        if (rows.Count > 1) command.Prepare();
+        var parameters = command.Parameters;
         foreach (var row in rows)
         {
-            for (var i = 0; i < parameters.Length; i++) parameters[i].Value = table.Columns[i].Read(row!) ?? DBNull.Value;
+            for (var i = 0; i < table.Columns.Count; i++) parameters[i].Value = table.Columns[i].Read(row!) ?? DBNull.Value;
             await command.ExecuteNonQueryAsync(ct);
         }
     }
@@ -103,9 +102,9 @@ public static class BulkInsert
     /// <summary>A table's columns as the model maps them: name, store type and the provider value of a row.</summary>
     private sealed record Table(string Name, IReadOnlyList<Column> Columns)
     {
-        /// <summary>The SQLite statement inserting one row, parameters <c>$p0</c>… in column order.</summary>
+        /// <summary>The SQLite statement inserting one row, parameters <c>@p0</c>… in column order (<see cref="DirectCommand"/>).</summary>
         public string InsertSql { get; } = $"INSERT INTO {Quote(Name)} ({string.Join(", ", Columns.Select(c => Quote(c.Name)))}) "
-            + $"VALUES ({string.Join(", ", Columns.Select((_, i) => "$p" + i))})";
+            + $"VALUES ({string.Join(", ", Columns.Select((_, i) => "@p" + i))})";
 
         /// <summary>The PostgreSQL statement inserting one row, positional parameters in column order.</summary>
         public string PostgresInsertSql { get; } = $"INSERT INTO {Quote(Name)} ({string.Join(", ", Columns.Select(c => Quote(c.Name)))}) "

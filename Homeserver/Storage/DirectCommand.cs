@@ -29,13 +29,22 @@ public static class DirectCommand
             await using var once = Create(connection, sql, values.Length);
             return await RunAsync(once, transaction, values, ct);
         }
+        return await RunAsync(PreparedOn(connection, sql, values.Length), transaction, values, ct);
+    }
+
+    /// <summary>
+    /// The command for <paramref name="sql"/> (parameters <c>@p0</c>… <paramref name="count"/>) kept on this SQLite
+    /// connection: SQLite compiles it once, not on every use (<see cref="BulkInsert"/>'s single-row inserts too).
+    /// </summary>
+    public static DbCommand PreparedOn(DbConnection connection, string sql, int count)
+    {
         var commands = Prepared.GetOrCreateValue(connection);
         if (!commands.TryGetValue(sql, out var command))
         {
-            command = Create(connection, sql, values.Length);
+            command = Create(connection, sql, count);
             commands[sql] = command;
         }
-        return await RunAsync(command, transaction, values, ct);
+        return command;
     }
 
     /// <summary>The same statement for a PostgreSQL batch (<see cref="PendingRows"/>).</summary>

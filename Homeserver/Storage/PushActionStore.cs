@@ -49,7 +49,7 @@ public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate wr
         var list = rows as IReadOnlyCollection<PushActionRow> ?? rows.ToList();
         if (pending is not null) pending.PushActions.AddRange(list);
         else db.PushActions.AddRange(list);
-        return PushSummaries.AddAsync(db, list, readBySending, ct);
+        return PushSummaries.AddAsync(db, list, readBySending, ct, pending);
     }
 
     /// <summary>

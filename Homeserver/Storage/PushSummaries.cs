@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Messenger.Homeserver.Storage.Rows;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,12 +12,18 @@ namespace Messenger.Homeserver.Storage;
 /// </summary>
 public static class PushSummaries
 {
-    /// <summary>Rows per upsert statement: well under both providers' parameter limits.</summary>
-    private const int RowsPerStatement = 200;
+    /// <summary>
+    /// Rows per upsert statement, largest first: a few fixed statements (prepared once per connection on SQLite, see
+    /// <see cref="DirectCommand"/>) whatever the number of rows, all well under both providers' parameter limits.
+    /// </summary>
+    private static readonly int[] StatementSizes = [200, 50, 10, 1];
 
-    private const string Upsert =
-        "INSERT INTO event_push_summary (user_id, room_id, thread_id, notification_count, highlight_count, read_up_to) VALUES {0} "
-        + "ON CONFLICT (user_id, room_id, thread_id) DO UPDATE SET "
+    private static readonly Dictionary<int, string> Upserts = StatementSizes.ToDictionary(size => size, UpsertOf);
+
+    private static string UpsertOf(int rows) =>
+        "INSERT INTO event_push_summary (user_id, room_id, thread_id, notification_count, highlight_count, read_up_to) VALUES "
+        + string.Join(", ", Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", Enumerable.Range(r * 6, 6).Select(p => "@p" + p)) + ")"))
+        + " ON CONFLICT (user_id, room_id, thread_id) DO UPDATE SET "
         + "notification_count = CASE WHEN excluded.read_up_to > event_push_summary.read_up_to THEN excluded.notification_count ELSE event_push_summary.notification_count + excluded.notification_count END, "
         + "highlight_count = CASE WHEN excluded.read_up_to > event_push_summary.read_up_to THEN excluded.highlight_count ELSE event_push_summary.highlight_count + excluded.highlight_count END, "
         + "read_up_to = CASE WHEN excluded.read_up_to > event_push_summary.read_up_to THEN excluded.read_up_to ELSE event_push_summary.read_up_to END";
@@ -31,11 +35,13 @@ public static class PushSummaries
     /// <summary>
     /// Counts new notifications (<paramref name="rows"/>, at their stream positions) and marks read what their senders read
     /// by sending (<paramref name="readBySending"/>: user, room, position, thread key — <c>main</c> or a root). A sender's
-    /// thread then holds only what follows their event in the same batch; everyone else's counts grow. One statement per
-    /// 200 (user, room, thread), in a fixed order so that concurrent writers lock rows alike.
+    /// thread then holds only what follows their event in the same batch; everyone else's counts grow. Up to 200
+    /// (user, room, thread) per statement, in a fixed order so that concurrent writers lock rows alike. With
+    /// <paramref name="pending"/> the statements join the batch's (run before its rows, in the same round trip on
+    /// PostgreSQL); else they run now, in the transaction open on <paramref name="db"/>.
     /// </summary>
     public static async Task AddAsync(HomeserverDbContext db, IEnumerable<PushActionRow> rows,
-        IEnumerable<(string UserId, string RoomId, long Position, string ThreadId)> readBySending, CancellationToken ct)
+        IEnumerable<(string UserId, string RoomId, long Position, string ThreadId)> readBySending, CancellationToken ct, PendingRows? pending = null)
     {
         var marks = new Dictionary<(string, string, string), long>();
         foreach (var (userId, roomId, position, threadId) in readBySending)
@@ -55,17 +61,19 @@ public static class PushSummaries
             .Select(k => (Key: k, Counts: counts.GetValueOrDefault(k), Mark: marks.GetValueOrDefault(k)))
             .OrderBy(e => e.Key.Item1, StringComparer.Ordinal).ThenBy(e => e.Key.Item2, StringComparer.Ordinal).ThenBy(e => e.Key.Item3, StringComparer.Ordinal)
             .ToList();
-        foreach (var chunk in entries.Chunk(RowsPerStatement))
+        var next = 0;
+        while (next < entries.Count)
         {
-            var values = new StringBuilder();
-            var parameters = new List<object>(chunk.Length * 6);
-            foreach (var ((userId, roomId, threadId), (n, h), mark) in chunk)
+            var size = StatementSizes.First(size => size <= entries.Count - next);
+            var values = new object?[size * 6];
+            for (var r = 0; r < size; r++)
             {
-                var i = parameters.Count;
-                values.Append(values.Length == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{{i}}}, {{{i + 1}}}, {{{i + 2}}}, {{{i + 3}}}, {{{i + 4}}}, {{{i + 5}}})");
-                parameters.AddRange([userId, roomId, threadId, n, h, mark]);
+                var ((userId, roomId, threadId), (n, h), mark) = entries[next + r];
+                (values[r * 6], values[r * 6 + 1], values[r * 6 + 2], values[r * 6 + 3], values[r * 6 + 4], values[r * 6 + 5]) = (userId, roomId, threadId, n, h, mark);
             }
-            await db.Database.ExecuteSqlRawAsync(Upsert.Replace("{0}", values.ToString(), StringComparison.Ordinal), parameters, ct);
+            next += size;
+            if (pending is not null) pending.Statements.Add((Upserts[size], values));
+            else await DirectCommand.ExecuteAsync(db, Upserts[size], ct, values);
         }
     }
 
