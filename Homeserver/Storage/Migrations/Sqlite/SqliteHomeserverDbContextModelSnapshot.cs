@@ -402,7 +402,8 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
 
                     b.HasKey("EventId");
 
-                    b.HasIndex("Redacts");
+                    b.HasIndex("Redacts")
+                        .HasFilter("redacts IS NOT NULL");
 
                     b.HasIndex("StreamOrdering")
                         .IsUnique();
@@ -413,13 +414,17 @@ namespace Messenger.Homeserver.Storage.Migrations.Sqlite
 
                     b.HasIndex("RoomId", "Depth", "StreamOrdering");
 
-                    b.HasIndex("RoomId", "ThreadId", "StreamOrdering");
+                    b.HasIndex("RoomId", "ThreadId", "StreamOrdering")
+                        .HasFilter("thread_id IS NOT NULL");
 
-                    b.HasIndex("StateKey", "Type", "StreamOrdering");
+                    b.HasIndex("StateKey", "Type", "StreamOrdering")
+                        .HasFilter("state_key IS NOT NULL");
 
-                    b.HasIndex("RelatesToId", "RelType", "Depth", "StreamOrdering");
+                    b.HasIndex("RelatesToId", "RelType", "Depth", "StreamOrdering")
+                        .HasFilter("relates_to_id IS NOT NULL");
 
-                    b.HasIndex("RoomId", "RelType", "RelatesToId", "StreamOrdering");
+                    b.HasIndex("RoomId", "RelType", "RelatesToId", "StreamOrdering")
+                        .HasFilter("rel_type IS NOT NULL");
 
                     b.ToTable("events", (string)null);
                 });
