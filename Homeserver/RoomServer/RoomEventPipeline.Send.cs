@@ -21,11 +21,18 @@ public sealed partial class RoomEventPipeline
     }
 
     /// <summary>
-    /// Leads one batch: under the room's lock, answers retried transactions, builds and authorises each waiting send
-    /// on the room as the previous ones left it (a refused one fails alone), persists the rest in one transaction,
-    /// hands the turn on, then announces the batch and answers its senders. The batch runs to its end whatever happens
-    /// to the leading request: the other senders wait for it.
+    /// Leads one batch: under the room's lock, builds and authorises each waiting send on the room as the previous ones
+    /// left it (a refused one fails alone), persists the rest in one transaction, hands the turn on, then announces the
+    /// batch and answers its senders. The batch runs to its end whatever happens to the leading request: the other
+    /// senders wait for it.
     /// </summary>
+    /// <remarks>
+    /// Retried client transactions ("Transaction identifiers") are not looked up beforehand, a round trip per batch for
+    /// what is almost never there: the transaction's row, inserted with the events, is the guard. If an earlier send of
+    /// one committed first the batch is rolled back (<see cref="TxnIdTakenException"/>), those sends get the events
+    /// their transactions created, and the others are built and persisted again. A refused send with a transaction id
+    /// may be a retry too (of a send made while the sender could still send): it gets the earlier event if there is one.
+    /// </remarks>
     private async Task SendBatchAsync(string roomId)
     {
         var ct = CancellationToken.None;
@@ -38,40 +45,21 @@ public sealed partial class RoomEventPipeline
         {
             using (await context.Locks.AcquireAsync(roomId, ct))
             {
-                var snapshot = await SnapshotAsync(roomId, ct) ?? throw MatrixError.NotFound("Unknown room");
-                var keys = sends.Where(s => s.Request is { TxnId: not null, DeviceId: not null })
-                    .Select(s => (s.Request.Sender, s.Request.DeviceId!, s.Request.TxnId!)).Distinct().ToList();
-                var earlier = await rooms.TxnEventsAsync(keys, ct);
-                var inBatch = new Dictionary<(string, string, string), LocalSend>();
-                batch = NewBatch(snapshot);
-                foreach (var send in sends)
+                while (true)
                 {
-                    if (send.Request is { TxnId: { } txn, DeviceId: { } device })
-                    {
-                        var key = (send.Request.Sender, device, txn);
-                        if (earlier.TryGetValue(key, out var eventId))
-                        {
-                            send.Complete(eventId);
-                            continue;
-                        }
-                        if (inBatch.TryGetValue(key, out var first))
-                        {
-                            repeats.Add((send, first));
-                            continue;
-                        }
-                        inBatch[key] = send;
-                    }
+                    batch = await BuildAsync(roomId, sends, accepted, repeats, ct);
+                    if (accepted.Count == 0) break;
                     try
                     {
-                        await batch.AddAsync(send.Request, ct);
-                        accepted.Add(send);
+                        result = await PersistAsync(batch, newRoom: null, ct);
+                        break;
                     }
-                    catch (Exception e)
+                    catch (TxnIdTakenException)
                     {
-                        send.Fail(e);
+                        // Some sends were retries, answered now: the others go again, on the room as it is.
+                        if (!await AnswerRetriesAsync(sends, accepted, ct)) throw;
                     }
                 }
-                if (accepted.Count > 0) result = await PersistAsync(batch, newRoom: null, ct);
             }
         }
         catch (Exception e)
@@ -94,4 +82,60 @@ public sealed partial class RoomEventPipeline
             else send.Fail(first.Done.Exception?.InnerException ?? new InvalidOperationException("the first send of the transaction failed"));
         }
     }
+
+    /// <summary>
+    /// Builds the sends not answered yet into a new batch on the room's snapshot: <paramref name="accepted"/> gets those
+    /// in it (in order), <paramref name="repeats"/> those whose transaction an earlier send of the batch carries.
+    /// </summary>
+    private async Task<LocalEventBatch> BuildAsync(string roomId, List<LocalSend> sends, List<LocalSend> accepted, List<(LocalSend Send, LocalSend First)> repeats,
+        CancellationToken ct)
+    {
+        accepted.Clear();
+        repeats.Clear();
+        var snapshot = await SnapshotAsync(roomId, ct) ?? throw MatrixError.NotFound("Unknown room");
+        var batch = NewBatch(snapshot);
+        var inBatch = new Dictionary<(string, string, string), LocalSend>();
+        foreach (var send in sends)
+        {
+            if (send.IsDone) continue;
+            if (TxnKey(send) is { } key)
+            {
+                if (inBatch.TryGetValue(key, out var first))
+                {
+                    repeats.Add((send, first));
+                    continue;
+                }
+                inBatch[key] = send;
+            }
+            try
+            {
+                await batch.AddAsync(send.Request, ct);
+                accepted.Add(send);
+            }
+            catch (Exception e)
+            {
+                if (TxnKey(send) is { } retried && await rooms.TxnEventsAsync([retried], ct) is { Count: 1 } earlier) send.Complete(earlier[retried]);
+                else send.Fail(e);
+            }
+        }
+        return batch;
+    }
+
+    /// <summary>
+    /// After a <see cref="TxnIdTakenException"/>: answers every send (a repeat in the batch too) whose transaction one of
+    /// the <paramref name="accepted"/> carried and an earlier send committed; false if none had.
+    /// </summary>
+    private async Task<bool> AnswerRetriesAsync(List<LocalSend> sends, List<LocalSend> accepted, CancellationToken ct)
+    {
+        var keys = accepted.Select(TxnKey).OfType<(string, string, string)>().Distinct().ToList();
+        var earlier = await rooms.TxnEventsAsync(keys, ct);
+        foreach (var send in sends)
+        {
+            if (!send.IsDone && TxnKey(send) is { } key && earlier.TryGetValue(key, out var eventId)) send.Complete(eventId);
+        }
+        return earlier.Count > 0;
+    }
+
+    private static (string UserId, string DeviceId, string TxnId)? TxnKey(LocalSend send) =>
+        send.Request is { TxnId: { } txn, DeviceId: { } device } ? (send.Request.Sender, device, txn) : null;
 }

@@ -23,6 +23,12 @@ public sealed class AfterCommit : DbTransactionInterceptor
         lock (list) list.Add(invalidate);
     }
 
+    /// <summary>
+    /// The context's transaction committed without EF seeing it: on PostgreSQL a <c>COMMIT</c> sent in one batch with the
+    /// last rows (<see cref="PendingRows.FlushAsync"/>).
+    /// </summary>
+    public static void Committed(DbContext db) => Flush(db);
+
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Flush(eventData.Context);
 
     public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)

@@ -4,6 +4,7 @@ using Messenger.Homeserver.Push;
 using Messenger.Homeserver.RoomServer;
 using Messenger.Homeserver.Storage.Rows;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Messenger.Homeserver.Storage;
 
@@ -100,17 +101,32 @@ public sealed partial class EventPersister(HomeserverDbContext scopedDb, StreamP
             if (newRoom is not null) newRoom.CurrentStateGroup = group;
             else if (group != before.StateGroup) await SetCurrentStateGroupAsync(before.RoomId, group, ct);
 
-            await pending.FlushAsync(db, ct);
-            await db.SaveChangesAsync(ct);
-            // Once the rows are in, as for received batches: the target may have been sent in this same batch.
-            foreach (var (target, redaction) in redactions) await ApplyRedactionAsync(before.RoomId, target, redaction, ct);
-            await transaction.CommitAsync(ct);
+            // PostgreSQL: when the rows are all the batch still has to write, the COMMIT travels with them (one round trip).
+            var commitWithRows = redactions.Count == 0 && db.Database.GetDbConnection() is NpgsqlConnection && !db.ChangeTracker.HasChanges();
+            await pending.FlushAsync(db, ct, commitWithRows);
+            if (commitWithRows)
+            {
+                AfterCommit.Committed(db);
+            }
+            else
+            {
+                await db.SaveChangesAsync(ct);
+                // Once the rows are in, as for received batches: the target may have been sent in this same batch.
+                foreach (var (target, redaction) in redactions) await ApplyRedactionAsync(before.RoomId, target, redaction, ct);
+                await transaction.CommitAsync(ct);
+            }
             await writing.CommittedAsync(transaction); // the next writer may begin while the disk syncs
             federation.Committed();
             foreach (var (id, full) in newGroups) stateGroups.Set(id, full);
             var extremities = before.Extremities.Where(id => !replaced.Contains(id)).Concat(added).ToImmutableArray();
             var after = before with { State = state, Extremities = extremities, MaxDepth = Math.Max(before.MaxDepth, last.Depth), StateGroup = group };
             return new PersistResult(after, orderings, notifications);
+        }
+        catch (Exception e) when (TxnIdTakenException.IsConflict(e))
+        {
+            // Rolled back: what the batch staged in the context is not in the database.
+            db.ChangeTracker.Clear();
+            throw new TxnIdTakenException(e);
         }
         finally
         {

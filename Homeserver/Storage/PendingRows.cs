@@ -43,10 +43,14 @@ public sealed class PendingRows
     /// <summary>
     /// Writes every list now, inside the transaction open on <paramref name="db"/>. On PostgreSQL the statements and
     /// the short lists travel in one batch (one round trip for a message instead of one per statement); long lists
-    /// follow as binary <c>COPY</c>s.
+    /// go first as binary <c>COPY</c>s. With <paramref name="commit"/> (PostgreSQL only, when nothing else is left to
+    /// write) the batch ends with the transaction's <c>COMMIT</c>: the server runs it only if every statement before it
+    /// succeeded, and answers once it is durable, as a separate commit would. Client transaction ids go in key order,
+    /// so that two batches holding the same ones wait for each other instead of deadlocking.
     /// </summary>
-    public async Task FlushAsync(HomeserverDbContext db, CancellationToken ct)
+    public async Task FlushAsync(HomeserverDbContext db, CancellationToken ct, bool commit = false)
     {
+        if (Transactions.Count > 1) Transactions.Sort(static (a, b) => KeyOrder(a, b));
         NpgsqlBatch? batch = null;
         if (db.Database.GetDbConnection() is NpgsqlConnection npgsql)
         {
@@ -72,7 +76,19 @@ public sealed class PendingRows
             await BulkInsert.InsertAsync(db, PushActions, ct, batch);
             if (batch is not null) EventSearchIndex.AddInserts(batch, Search);
             else await EventSearchIndex.InsertAsync(db, Search, ct);
+            if (commit)
+            {
+                if (batch is null) throw new InvalidOperationException("only a PostgreSQL batch carries its commit");
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            }
             if (batch is { BatchCommands.Count: > 0 }) await batch.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    private static int KeyOrder(EventTxnRow a, EventTxnRow b)
+    {
+        var order = string.CompareOrdinal(a.UserId, b.UserId);
+        if (order == 0) order = string.CompareOrdinal(a.DeviceId, b.DeviceId);
+        return order != 0 ? order : string.CompareOrdinal(a.TxnId, b.TxnId);
     }
 }

@@ -16,7 +16,7 @@ public sealed class RoomEventsService(RoomEventPipeline pipeline, RoomStore room
     {
         if (await pipeline.SnapshotAsync(roomId, ct) is null) throw MatrixError.NotFound("Unknown room");
         // A retried transaction returns its event before the relation rules could call the retry a duplicate. Other
-        // retries are answered by the room server, which looks the transaction up under the room's lock anyway.
+        // retries are answered by the room server, when it finds the transaction's row taken as it writes the event.
         if (EventRelation.Of(content) is not null)
         {
             if (await rooms.TxnEventAsync(requester.UserId, requester.DeviceId, txnId, ct) is { } earlier) return earlier;
