@@ -52,6 +52,8 @@ public abstract class DeviceListFederationTests(FederatingPair pair)
     {
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HomeserverDbContext>();
+        // One snapshot for both reads: a resync committing between them showed its devices with no list (no stream id).
+        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
         var list = await db.RemoteDeviceLists.AsNoTracking().SingleOrDefaultAsync(l => l.UserId == userId);
         var devices = await db.RemoteDevices.AsNoTracking().Where(d => d.UserId == userId).ToDictionaryAsync(d => d.DeviceId, d => d.KeysJson);
         return new RemoteCache(list?.StreamId, list?.MasterKeyJson, devices, list?.Stale ?? false);
