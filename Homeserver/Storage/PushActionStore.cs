@@ -93,17 +93,18 @@ public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate wr
 
     /// <summary>
     /// One room's summary rows of many users, and their notifications there after <paramref name="after"/> (the earliest
-    /// window's end among them) for those with anything unread: two queries for all of them. Not cancelled by the one
-    /// request that runs it, since the others wait for it too.
+    /// window's end among them) for those with anything unread: two queries for all of them, each list bound as one
+    /// parameter so that the SQL is the same whatever the number of users. Not cancelled by the one request that runs
+    /// it, since the others wait for it too.
     /// </summary>
     private async Task<RoomCounts> RoomCountsAsync(string roomId, IReadOnlyCollection<string> userIds, long after)
     {
         var users = userIds.ToList();
         var rows = await db.PushSummaries.TagWith("PushActionStore.RoomUnreadCounts").AsNoTracking()
-            .Where(s => s.RoomId == roomId && users.Contains(s.UserId)).ToListAsync(CancellationToken.None);
+            .Where(s => s.RoomId == roomId && EF.Parameter(users).Contains(s.UserId)).ToListAsync(CancellationToken.None);
         var counted = Counted(rows).Select(r => r.UserId).Distinct().ToList();
         var later = after == long.MaxValue || counted.Count == 0 ? [] : await db.PushActions.TagWith("PushActionStore.RoomUnreadCountsAfterWindow").AsNoTracking()
-            .Where(a => a.RoomId == roomId && counted.Contains(a.UserId) && a.StreamOrdering > after)
+            .Where(a => a.RoomId == roomId && EF.Parameter(counted).Contains(a.UserId) && a.StreamOrdering > after)
             .Select(a => new LaterNotification(a.UserId, a.RoomId, a.ThreadId, a.StreamOrdering, a.Highlight)).ToListAsync(CancellationToken.None);
         var rowsOf = rows.ToLookup(r => r.UserId, StringComparer.Ordinal);
         var laterOf = later.ToLookup(a => a.UserId, StringComparer.Ordinal);
