@@ -1,4 +1,5 @@
 using Messenger.Homeserver.Configuration;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Messenger.Homeserver.Storage;
@@ -52,6 +53,11 @@ public sealed class EventTransactions(HomeserverConfig config, DatabaseWriteGate
     {
         var options = services.GetRequiredService<DbContextOptions<SqliteHomeserverDbContext>>();
         var db = new SqliteHomeserverDbContext(options);
+        // A connection of its own, outside SQLite's pool: disposed (after a failed batch, or at shutdown — also of a
+        // server restarted in the same process) it closes, rather than going back to the pool with its NORMAL sync
+        // and without automatic checkpoints for some later ordinary write to commit with.
+        var unpooled = new SqliteConnectionStringBuilder(StorageSetup.SqliteConnectionString(config.Database.SqlitePath!)) { Pooling = false };
+        db.Database.SetDbConnection(new SqliteConnection(unpooled.ToString()), contextOwnsConnection: true);
         try
         {
             await db.Database.OpenConnectionAsync(ct);

@@ -21,6 +21,22 @@ public sealed class SqliteGroupSyncTests(SqliteServer server) : IClassFixture<Sq
     [Fact]
     public async Task After_concurrent_sends_every_pooled_connection_is_at_synchronous_full()
     {
+        await SendConcurrentlyAsync();
+        await AssertPooledConnectionsAtDefaultsAsync();
+    }
+
+    [Fact]
+    public async Task After_a_restart_in_the_same_process_no_pooled_connection_has_the_event_writers_settings()
+    {
+        await SendConcurrentlyAsync();
+        // Disposing the old server disposes its event writer; SQLite's pool lives on in the process.
+        await server.RestartAsync();
+        await SendConcurrentlyAsync();
+        await AssertPooledConnectionsAtDefaultsAsync();
+    }
+
+    private async Task SendConcurrentlyAsync()
+    {
         var users = new List<Session>();
         for (var i = 0; i < 6; i++) users.Add(await server.Client.RegisterAsync());
         var rooms = new List<string>();
@@ -30,7 +46,10 @@ public sealed class SqliteGroupSyncTests(SqliteServer server) : IClassFixture<Sq
         {
             for (var n = 0; n < 10; n++) await server.Client.SendTextAsync(user, rooms[i], $"message {n}");
         })));
+    }
 
+    private async Task AssertPooledConnectionsAtDefaultsAsync()
+    {
         // Hold many contexts open at once, so that the pool hands out the connections the sends used too.
         var scopes = Enumerable.Range(0, 12).Select(_ => server.Services.CreateAsyncScope()).ToList();
         try
