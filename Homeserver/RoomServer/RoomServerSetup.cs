@@ -58,6 +58,7 @@ public static class RoomServerSetup
         services.AddScoped<RelationsStore>();
         services.AddScoped<BundledAggregations>();
         services.AddScoped<ClientEventFormatter>();
+        services.AddSingleton<ParsedEvents>();
         services.AddScoped<MemberProfiles>();
         services.AddScoped<RoomCreationService>();
         services.AddScoped<MembershipService>();

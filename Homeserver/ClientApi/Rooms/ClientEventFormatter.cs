@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Messenger.Federation.Protocol.Events;
 using Messenger.Federation.Protocol.RoomVersions;
@@ -13,7 +14,7 @@ namespace Messenger.Homeserver.ClientApi.Rooms;
 /// aggregations <c>m.relations</c> (<see cref="BundledAggregations"/>). Loads what it needs for a whole page of events
 /// in a few queries.
 /// </summary>
-public sealed class ClientEventFormatter(RoomStore rooms, BundledAggregations aggregations, TimeProvider time)
+public sealed class ClientEventFormatter(RoomStore rooms, BundledAggregations aggregations, TimeProvider time, ParsedEvents parsed)
 {
     /// <summary>
     /// Levels of events that get their own aggregations: a thread's latest event is "serialized in the same form as the
@@ -48,11 +49,11 @@ public sealed class ClientEventFormatter(RoomStore rooms, BundledAggregations ag
         var result = new List<JsonObject>(events.Count);
         foreach (var row in events)
         {
-            var pdu = (JsonObject)JsonNode.Parse(row.Json)!;
             var unsigned = new JsonObject { ["age"] = Math.Max(0, now - row.OriginServerTs) };
+            JsonObject? redacted = null;
             if (row.RedactedBy is { } redactedBy && relatedRows.TryGetValue(redactedBy, out var redaction))
             {
-                pdu = Redactor.Redact(pdu, version);
+                redacted = Redactor.Redact((JsonObject)JsonNode.Parse(row.Json)!, version);
                 unsigned["redacted_because"] = ToClientEvent((JsonObject)JsonNode.Parse(redaction.Json)!, redaction.EventId, redaction.RoomId, null);
             }
             if (txns.TryGetValue(row.EventId, out var txnId)) unsigned["transaction_id"] = txnId;
@@ -65,7 +66,7 @@ public sealed class ClientEventFormatter(RoomStore rooms, BundledAggregations ag
                 unsigned["prev_sender"] = previous.Sender;
             }
             if (bundles.TryGetValue(row.EventId, out var bundle)) unsigned["m.relations"] = Relations(bundle, nested);
-            result.Add(ToClientEvent(pdu, row.EventId, row.RoomId, unsigned));
+            result.Add(redacted is not null ? ToClientEvent(redacted, row.EventId, row.RoomId, unsigned) : ToClientEvent(parsed.RootOf(row), row.EventId, row.RoomId, unsigned));
         }
         return result;
     }
@@ -118,6 +119,39 @@ public sealed class ClientEventFormatter(RoomStore rooms, BundledAggregations ag
         if (unsigned is not null) ev["unsigned"] = unsigned;
         return ev;
     }
+
+    /// <summary>
+    /// The same from a shared parsed event (<see cref="ParsedEvents"/>): the keys become nodes over its elements, copied
+    /// only if a caller changes them; written out, they are the same JSON.
+    /// </summary>
+    private static JsonObject ToClientEvent(JsonElement pdu, string eventId, string roomId, JsonObject? unsigned)
+    {
+        var ev = new JsonObject
+        {
+            ["content"] = Node(pdu, "content") ?? new JsonObject(),
+            ["event_id"] = eventId,
+            ["origin_server_ts"] = Node(pdu, "origin_server_ts"),
+            ["room_id"] = roomId,
+            ["sender"] = Node(pdu, "sender"),
+            ["type"] = Node(pdu, "type"),
+        };
+        if (Node(pdu, "state_key") is { } stateKey) ev["state_key"] = stateKey;
+        if (Node(pdu, "redacts") is { } redacts) ev["redacts"] = redacts;
+        else if (pdu.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals(EventTypes.Redaction)
+            && pdu.TryGetProperty("content", out var content) && Node(content, "redacts") is { } inContent) ev["redacts"] = inContent;
+        if (unsigned is not null) ev["unsigned"] = unsigned;
+        return ev;
+    }
+
+    /// <summary>A node over the object's property (null when absent or JSON null, as indexing a parsed node gives).</summary>
+    private static JsonNode? Node(JsonElement parent, string key) =>
+        parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(key, out var value) ? null : value.ValueKind switch
+        {
+            JsonValueKind.Object => JsonObject.Create(value),
+            JsonValueKind.Array => JsonArray.Create(value),
+            JsonValueKind.Null or JsonValueKind.Undefined => null,
+            _ => JsonValue.Create(value),
+        };
 
     /// <summary>Stripped state ("Stripped state"): type, state_key, sender and content only, for invites and knocks.</summary>
     public static JsonObject ToStrippedState(JsonObject pdu) => new()
