@@ -87,13 +87,20 @@ public static class BulkInsert
     {
         // Kept prepared on the connection: the event writer inserts one event, its edges and its transaction id per
         // message, and compiling those statements anew each time cost more than running them.
-        var command = DirectCommand.PreparedOn(connection, table.InsertSql, table.Columns.Count);
-        command.Transaction = transaction;
-        var parameters = command.Parameters;
-        foreach (var row in rows)
+        var command = DirectCommand.PreparedOn(connection, table.InsertSql, table.Columns.Count, out var kept);
+        try
         {
-            for (var i = 0; i < table.Columns.Count; i++) parameters[i].Value = table.Columns[i].Read(row!) ?? DBNull.Value;
-            await command.ExecuteNonQueryAsync(ct);
+            command.Transaction = transaction;
+            var parameters = command.Parameters;
+            foreach (var row in rows)
+            {
+                for (var i = 0; i < table.Columns.Count; i++) parameters[i].Value = table.Columns[i].Read(row!) ?? DBNull.Value;
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        }
+        finally
+        {
+            if (!kept) await command.DisposeAsync();
         }
     }
 

@@ -29,15 +29,27 @@ public static class DirectCommand
             await using var once = Create(connection, sql, values.Length);
             return await RunAsync(once, transaction, values, ct);
         }
-        return await RunAsync(PreparedOn(connection, sql, values.Length), transaction, values, ct);
+        var command = PreparedOn(connection, sql, values.Length, out var kept);
+        try
+        {
+            return await RunAsync(command, transaction, values, ct);
+        }
+        finally
+        {
+            if (!kept) await command.DisposeAsync();
+        }
     }
 
     /// <summary>
-    /// The command for <paramref name="sql"/> (parameters <c>@p0</c>… <paramref name="count"/>) kept on this SQLite
-    /// connection: SQLite compiles it once, not on every use (<see cref="BulkInsert"/>'s single-row inserts too).
+    /// The command for <paramref name="sql"/> (parameters <c>@p0</c>… <paramref name="count"/>). On the event writer's
+    /// own connection (outside SQLite's pool) it is kept, so SQLite compiles it once (<see cref="BulkInsert"/>'s
+    /// single-row inserts too); on a pooled connection it is new and <paramref name="kept"/> is false — the caller
+    /// disposes it — since a statement kept on a connection returned to the pool stayed active there.
     /// </summary>
-    public static DbCommand PreparedOn(DbConnection connection, string sql, int count)
+    public static DbCommand PreparedOn(DbConnection connection, string sql, int count, out bool kept)
     {
+        kept = connection is SqliteConnection sqlite && !new SqliteConnectionStringBuilder(sqlite.ConnectionString).Pooling;
+        if (!kept) return Create(connection, sql, count);
         var commands = Prepared.GetOrCreateValue(connection);
         if (!commands.TryGetValue(sql, out var command))
         {
