@@ -12,7 +12,8 @@ namespace Messenger.Homeserver.Storage;
 /// <c>ExecuteDelete</c>/<c>ExecuteUpdate</c> (which cannot be compiled) rebuilds and hashes its expression tree and
 /// looks its SQL up on every call — per event batch that cost more CPU than SQLite's work for the statement. For
 /// statements of the event path only; the SQL must be valid on both providers (parameters <c>@p0</c>, <c>@p1</c>…).
-/// On SQLite the statement stays prepared on the connection (the event writer's lives as long as the process).
+/// On SQLite the statement stays prepared on a connection registered with <see cref="KeepOn"/> (the event writer's,
+/// which lives as long as the process).
 /// </summary>
 public static class DirectCommand
 {
@@ -41,17 +42,28 @@ public static class DirectCommand
     }
 
     /// <summary>
-    /// The command for <paramref name="sql"/> (parameters <c>@p0</c>… <paramref name="count"/>). On the event writer's
-    /// own connection (outside SQLite's pool) it is kept, so SQLite compiles it once (<see cref="BulkInsert"/>'s
-    /// single-row inserts too); on a pooled connection it is new and <paramref name="kept"/> is false — the caller
-    /// disposes it — since a statement kept on a connection returned to the pool stayed active there.
+    /// Lets statements stay prepared on <paramref name="connection"/>: only for a SQLite connection outside the pool,
+    /// owned by one writer for its whole life (<see cref="EventTransactions"/>). A statement kept on a pooled
+    /// connection stays active there after the connection goes back to the pool, and its next user finds the database
+    /// locked.
+    /// </summary>
+    public static void KeepOn(SqliteConnection connection)
+    {
+        if (new SqliteConnectionStringBuilder(connection.ConnectionString).Pooling)
+            throw new ArgumentException("statements are kept only on a connection outside SQLite's pool", nameof(connection));
+        Prepared.GetOrCreateValue(connection);
+    }
+
+    /// <summary>
+    /// The command for <paramref name="sql"/> (parameters <c>@p0</c>… <paramref name="count"/>). On a connection
+    /// registered with <see cref="KeepOn"/> it is kept, so SQLite compiles it once (<see cref="BulkInsert"/>'s
+    /// single-row inserts too); on any other it is new and <paramref name="kept"/> is false: the caller disposes it.
     /// </summary>
     public static DbCommand PreparedOn(DbConnection connection, string sql, int count, out bool kept)
     {
-        kept = connection is SqliteConnection sqlite && !new SqliteConnectionStringBuilder(sqlite.ConnectionString).Pooling;
+        kept = Prepared.TryGetValue(connection, out var commands);
         if (!kept) return Create(connection, sql, count);
-        var commands = Prepared.GetOrCreateValue(connection);
-        if (!commands.TryGetValue(sql, out var command))
+        if (!commands!.TryGetValue(sql, out var command))
         {
             command = Create(connection, sql, count);
             commands[sql] = command;

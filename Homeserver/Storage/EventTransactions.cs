@@ -9,9 +9,11 @@ namespace Messenger.Homeserver.Storage;
 /// On SQLite they are serialised by <see cref="DatabaseWriteGate"/> anyway, so they share one long-lived connection
 /// of their own instead of taking a pooled one each time: its page cache stays valid from one batch to the next (in
 /// WAL mode a connection drops its cache whenever another one wrote, and re-read the hot pages of the log through
-/// <c>pread</c> for every batch), nothing opens, closes or re-prepares per batch, and it commits with
-/// <c>synchronous=NORMAL</c> once and for all — <see cref="SqliteGroupSync"/> makes each commit durable before anything
-/// is acknowledged — and without SQLite's automatic checkpoint, which <see cref="SqliteCheckpoints"/> runs beside it. On PostgreSQL batches run on the request's own context, in parallel.
+/// <c>pread</c> for every batch), nothing opens, closes or re-prepares per batch (<see cref="DirectCommand.KeepOn"/>),
+/// and it commits with <c>synchronous=NORMAL</c> once and for all — <see cref="SqliteGroupSync"/> makes each commit
+/// durable before anything is acknowledged — and without SQLite's automatic checkpoint, which
+/// <see cref="SqliteCheckpoints"/> runs beside it.
+/// On PostgreSQL batches run on the request's own context, in parallel.
 /// </summary>
 /// <remarks>
 /// A request that staged changes of its own in its context for the batch to save (an alias of a room being created
@@ -56,8 +58,13 @@ public sealed class EventTransactions(HomeserverConfig config, DatabaseWriteGate
         // A connection of its own, outside SQLite's pool: disposed (after a failed batch, or at shutdown — also of a
         // server restarted in the same process) it closes, rather than going back to the pool with its NORMAL sync
         // and without automatic checkpoints for some later ordinary write to commit with.
-        var unpooled = new SqliteConnectionStringBuilder(StorageSetup.SqliteConnectionString(config.Database.SqlitePath!)) { Pooling = false };
-        db.Database.SetDbConnection(new SqliteConnection(unpooled.ToString()), contextOwnsConnection: true);
+        var unpooled = new SqliteConnectionStringBuilder(StorageSetup.SqliteConnectionString(config.Database.SqlitePath!))
+        {
+            Pooling = false,
+        };
+        var connection = new SqliteConnection(unpooled.ToString());
+        DirectCommand.KeepOn(connection);
+        db.Database.SetDbConnection(connection, contextOwnsConnection: true);
         try
         {
             await db.Database.OpenConnectionAsync(ct);
