@@ -56,15 +56,20 @@ public static class BulkInsert
     private static Table TableOf<T>(HomeserverDbContext db) => Tables.GetOrAdd((db.GetType(), typeof(T)), key => Table.Of(db.Model.FindEntityType(key.Row)
         ?? throw new InvalidOperationException($"{key.Row.Name} is not in the model")));
 
+    /// <summary>
+    /// One multi-row <c>INSERT</c> for the rows of a table (a message's three auth edges are one statement, not three:
+    /// PostgreSQL's executor start-up per statement cost more than the rows). Each row count has its own SQL text, so
+    /// Npgsql prepares the few that recur.
+    /// </summary>
     private static void AddInserts<T>(NpgsqlBatch batch, Table table, IReadOnlyCollection<T> rows)
     {
+        var command = new NpgsqlBatchCommand(table.PostgresInsertSql(rows.Count));
         foreach (var row in rows)
         {
-            var command = new NpgsqlBatchCommand(table.PostgresInsertSql);
             foreach (var column in table.Columns)
                 command.Parameters.Add(new NpgsqlParameter { DataTypeName = column.StoreType, Value = column.Read(row!) ?? DBNull.Value });
-            batch.BatchCommands.Add(command);
         }
+        batch.BatchCommands.Add(command);
     }
 
     private static async Task CopyAsync<T>(NpgsqlConnection connection, Table table, IReadOnlyCollection<T> rows, CancellationToken ct)
@@ -113,9 +118,17 @@ public static class BulkInsert
         public string InsertSql { get; } = $"INSERT INTO {Quote(Name)} ({string.Join(", ", Columns.Select(c => Quote(c.Name)))}) "
             + $"VALUES ({string.Join(", ", Columns.Select((_, i) => "@p" + i))})";
 
-        /// <summary>The PostgreSQL statement inserting one row, positional parameters in column order.</summary>
-        public string PostgresInsertSql { get; } = $"INSERT INTO {Quote(Name)} ({string.Join(", ", Columns.Select(c => Quote(c.Name)))}) "
-            + $"VALUES ({string.Join(", ", Columns.Select((_, i) => "$" + (i + 1)))})";
+        private readonly string[] postgresInsertSql = new string[PostgresCopyThreshold];
+
+        /// <summary>The PostgreSQL statement inserting <paramref name="count"/> rows, positional parameters row by row in column order.</summary>
+        public string PostgresInsertSql(int count)
+        {
+            if (postgresInsertSql[count] is { } known) return known;
+            var tuples = Enumerable.Range(0, count)
+                .Select(r => "(" + string.Join(", ", Columns.Select((_, i) => "$" + (r * Columns.Count + i + 1))) + ")");
+            return postgresInsertSql[count] = $"INSERT INTO {Quote(Name)} ({string.Join(", ", Columns.Select(c => Quote(c.Name)))}) "
+                + $"VALUES {string.Join(", ", tuples)}";
+        }
 
         public static Table Of(IEntityType entity)
         {

@@ -92,11 +92,17 @@ public sealed partial class EventPersister(HomeserverDbContext scopedDb, StreamP
             var last = events[^1].Pdu;
             var replaced = events.SelectMany(e => e.Pdu.PrevEventIds).ToHashSet(StringComparer.Ordinal);
             var added = events.Select(e => e.Pdu.EventId).Where(id => !replaced.Contains(id)).ToList();
-            if (before.Extremities.Any(replaced.Contains))
+            var gone = before.Extremities.Where(replaced.Contains).ToList();
+            if (gone.Count == 1 && added.Count == 1)
             {
-                foreach (var gone in before.Extremities.Where(replaced.Contains)) pending.Statements.Add(DeleteExtremity(before.RoomId, gone));
+                // A message on a linear room: one statement moves the extremity instead of a delete and an insert.
+                pending.Statements.Add(MoveExtremity(before.RoomId, gone[0], added[0]));
             }
-            foreach (var id in added) pending.Extremities.Add(new ForwardExtremityRow { RoomId = before.RoomId, EventId = id });
+            else
+            {
+                foreach (var id in gone) pending.Statements.Add(DeleteExtremity(before.RoomId, id));
+                foreach (var id in added) pending.Extremities.Add(new ForwardExtremityRow { RoomId = before.RoomId, EventId = id });
+            }
             await StageNotificationsAsync(before.RoomId, notifications, rows, pending, ct);
             if (newRoom is not null) newRoom.CurrentStateGroup = group;
             else if (group != before.StateGroup) await SetCurrentStateGroupAsync(before.RoomId, group, ct);
@@ -200,6 +206,9 @@ public sealed partial class EventPersister(HomeserverDbContext scopedDb, StreamP
 
     private static (string Sql, object?[] Values) DeleteExtremity(string roomId, string eventId) =>
         ("DELETE FROM forward_extremities WHERE room_id = @p0 AND event_id = @p1", [roomId, eventId]);
+
+    private static (string Sql, object?[] Values) MoveExtremity(string roomId, string from, string to) =>
+        ("UPDATE forward_extremities SET event_id = @p2 WHERE room_id = @p0 AND event_id = @p1", [roomId, from, to]);
 
     private Task SetCurrentStateGroupAsync(string roomId, long group, CancellationToken ct) =>
         db.Rooms.TagWith("EventPersister.CurrentStateGroup").Where(r => r.RoomId == roomId)

@@ -37,7 +37,9 @@ public static class StorageSetup
     /// (<c>Max Auto Prepare</c>). Every statement of the event path and most queries are the same few SQL texts; sent
     /// unprepared, PostgreSQL parsed, analysed and planned each anew, about a fifth of its CPU per message, on the same
     /// cores as the homeserver. Prepared statements live per physical connection. Behind a pooler in transaction mode
-    /// that cannot keep them, set <c>Max Auto Prepare=0</c>.
+    /// that cannot keep them, set <c>Max Auto Prepare=0</c>. A connection going back to the pool is not reset
+    /// (<c>No Reset On Close</c>): Npgsql's reset is seven statements (<c>RESET ALL</c>, <c>UNLISTEN *</c>…) that
+    /// PostgreSQL parsed and ran before each message's transaction, for session state nothing here sets.
     /// </summary>
     internal static string PostgresConnectionString(string configured)
     {
@@ -45,6 +47,7 @@ public static class StorageSetup
         var builder = new NpgsqlConnectionStringBuilder(configured);
         if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare")) builder.MaxAutoPrepare = 200;
         if (!given.ContainsKey("Auto Prepare Min Usages") && !given.ContainsKey("AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose")) builder.NoResetOnClose = true;
         return builder.ConnectionString;
     }
 

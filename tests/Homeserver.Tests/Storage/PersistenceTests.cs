@@ -1,8 +1,9 @@
+using Messenger.Homeserver.Storage;
 using Messenger.Homeserver.Tests.Support;
 
 namespace Messenger.Homeserver.Tests.Storage;
 
-/// <summary>Accounts, devices and tokens survive a restart of the server on the same database.</summary>
+/// <summary>Accounts, devices, tokens and a room's forward extremities survive a restart of the server on the same database.</summary>
 public abstract class PersistenceTests(ServerFixture server)
 {
     [Fact]
@@ -18,6 +19,23 @@ public abstract class PersistenceTests(ServerFixture server)
         var devices = (await server.Client.GetMatrixAsync(MatrixTestClient.V3 + "/devices", login.AccessToken)).Body["devices"]!.AsArray();
         Assert.Contains(devices, d => (string?)d!["device_id"] == account.DeviceId);
         Assert.Equal(keyBefore, await File.ReadAllTextAsync(server.Config.SigningKeyPath!));
+    }
+
+    [Fact]
+    public async Task After_messages_the_stored_forward_extremity_is_the_last_event()
+    {
+        var alice = await server.Client.RegisterAsync();
+        var roomId = await server.Client.CreateRoomAsync(alice);
+        string last = "";
+        for (var i = 0; i < 3; i++) last = await server.Client.SendTextAsync(alice, roomId, $"message {i}");
+
+        await server.RestartAsync();
+
+        var stored = await server.WithServiceAsync<RoomStore, List<ForwardExtremity>>(store => store.ExtremitiesAsync(roomId));
+        Assert.Equal(last, Assert.Single(stored).EventId);
+        var next = await server.Client.SendTextAsync(alice, roomId, "after the restart");
+        stored = await server.WithServiceAsync<RoomStore, List<ForwardExtremity>>(store => store.ExtremitiesAsync(roomId));
+        Assert.Equal(next, Assert.Single(stored).EventId);
     }
 }
 

@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace Messenger.Homeserver.Tests.Storage;
 
-/// <summary>Automatic statement preparation is on for PostgreSQL unless the configured connection string decides.</summary>
+/// <summary>
+/// Automatic statement preparation is on and the reset of pooled connections off for PostgreSQL, unless the configured
+/// connection string decides.
+/// </summary>
 public sealed class PostgresConnectionStringTests
 {
     [Fact]
@@ -12,8 +15,17 @@ public sealed class PostgresConnectionStringTests
         var built = new NpgsqlConnectionStringBuilder(StorageSetup.PostgresConnectionString("Host=db;Database=messenger;Username=m;Password=p"));
         Assert.Equal(200, built.MaxAutoPrepare);
         Assert.Equal(2, built.AutoPrepareMinUsages);
+        Assert.True(built.NoResetOnClose);
         Assert.Equal("db", built.Host);
         Assert.Equal("p", built.Password);
+    }
+
+    [Theory]
+    [InlineData("Host=db;No Reset On Close=false")]
+    [InlineData("Host=db;NoResetOnClose=false")]
+    public void A_reset_the_operator_asked_for_stays(string configured)
+    {
+        Assert.False(new NpgsqlConnectionStringBuilder(StorageSetup.PostgresConnectionString(configured)).NoResetOnClose);
     }
 
     [Theory]
