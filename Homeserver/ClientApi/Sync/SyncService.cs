@@ -70,10 +70,14 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
 
         var slices = new List<RoomSlice>();
         var joins = memberships.Where(m => m.Membership == Membership.Join).ToDictionary(m => m.RoomId, m => m.EventId);
-        foreach (var roomId in joinedRooms.Where(active.Contains))
+        // A room new to the client (initial sync, full_state, just joined) gets its timeline from the start.
+        var windows = joinedRooms.Where(active.Contains)
+            .Select(roomId => (RoomId: roomId, Since: since is null || request.FullState || changed.ContainsKey(roomId) ? null : since)).ToList();
+        var read = await timelines.TimelinesAsync(windows.Select(w => (w.RoomId, w.Since ?? 0)).ToList(), upTo, request.Filter.TimelineLimit, request.Filter.Timeline, ct);
+        foreach (var (roomId, roomSince) in windows)
         {
-            var newlyJoined = since is null || request.FullState || changed.ContainsKey(roomId);
-            slices.Add(await SliceAsync(requester, roomId, newlyJoined ? null : since, upTo, request.Filter, around.Ignored, ct, joins[roomId]));
+            slices.Add(await SliceAsync(requester, roomId, roomSince, upTo, request.Filter, around.Ignored, ct, joins[roomId],
+                read.TryGetValue(roomId, out var timeline) ? timeline : null));
         }
         var rendered = await RenderAsync(requester, slices, request.Filter, ct);
         // "summary" may be left out when it did not change: only rooms new to the client or with membership changes
@@ -187,10 +191,10 @@ public sealed class SyncService(RoomStore rooms, RoomEventPipeline pipeline, Cli
     /// Non-state events of ignored users are left out ("Ignoring Users"); state before the remaining events is unchanged by that.
     /// </summary>
     private async Task<RoomSlice> SliceAsync(Requester requester, string roomId, long? since, long upTo, SyncFilterDefinition filter,
-        IReadOnlySet<string> ignored, CancellationToken ct, string? joinEventId = null)
+        IReadOnlySet<string> ignored, CancellationToken ct, string? joinEventId = null, (List<EventRow> Rows, bool Limited)? timeline = null)
     {
         var snapshot = await pipeline.SnapshotAsync(roomId, ct) ?? throw new InvalidOperationException($"room {roomId} unknown");
-        var (rows, limited) = await timelines.TimelineRowsAsync(roomId, since ?? 0, upTo, filter.TimelineLimit, filter.Timeline, ct);
+        var (rows, limited) = timeline ?? await timelines.TimelineRowsAsync(roomId, since ?? 0, upTo, filter.TimelineLimit, filter.Timeline, ct);
         if (ignored.Count > 0) rows = rows.Where(r => !IgnoredUsers.Hides(ignored, r.Sender, r.StateKey)).ToList();
         // A timeline from before the user's join (initial sync, or just joined) shows only what history visibility allows.
         if (since is null && joinEventId is not null) rows = await timelines.VisibleAsync(requester.UserId, snapshot, joinEventId, rows, ct);

@@ -45,18 +45,62 @@ public sealed class SyncTimelines(RoomStore rooms, SyncTimelineTails tails, Stre
     /// The room's newest events in (<paramref name="after"/>, <paramref name="upTo"/>] that pass the filter, oldest first,
     /// at most <paramref name="limit"/>; limited when more passed. Events are read in pages until enough pass.
     /// </summary>
-    public async Task<(List<EventRow> Rows, bool Limited)> TimelineRowsAsync(string roomId, long after, long upTo, int limit, RoomEventFilter filter, CancellationToken ct)
+    public Task<(List<EventRow> Rows, bool Limited)> TimelineRowsAsync(string roomId, long after, long upTo, int limit, RoomEventFilter filter, CancellationToken ct) =>
+        TimelineRowsAsync(roomId, after, upTo, limit, filter, null, ct);
+
+    /// <summary>
+    /// <see cref="TimelineRowsAsync(string, long, long, int, RoomEventFilter, CancellationToken)"/> for many rooms, each
+    /// after its own position (0: from the start, as for an initial sync or a room just joined), read together where that
+    /// saves queries: the rooms from the start, and the others when they are more than the shared tails are worth
+    /// (a woken sync has one or two). A room left out of the answer is read on its own.
+    /// </summary>
+    public async Task<Dictionary<string, (List<EventRow> Rows, bool Limited)>> TimelinesAsync(IReadOnlyCollection<(string RoomId, long After)> windows, long upTo,
+        int limit, RoomEventFilter filter, CancellationToken ct)
     {
-        const int Page = 200;
+        var result = new Dictionary<string, (List<EventRow>, bool)>(StringComparer.Ordinal);
+        foreach (var group in windows.GroupBy(w => w.After))
+        {
+            var roomIds = group.Select(w => w.RoomId).ToList();
+            if (roomIds.Count < 2 || (group.Key > 0 && roomIds.Count <= TailedRooms)) continue;
+            foreach (var (roomId, timeline) in await TimelinesAsync(roomIds, group.Key, upTo, limit, filter, ct)) result[roomId] = timeline;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="TimelineRowsAsync(string, long, long, int, RoomEventFilter, CancellationToken)"/> for many rooms over the
+    /// same window: every room's first page comes from one query (<see cref="RoomStore.RecentInRoomsAsync"/>), so an
+    /// initial sync of a hundred rooms reads their timelines together; only a room whose filter leaves too few events
+    /// of its first page reads further pages on its own.
+    /// </summary>
+    public async Task<Dictionary<string, (List<EventRow> Rows, bool Limited)>> TimelinesAsync(IReadOnlyCollection<string> roomIds, long after, long upTo, int limit,
+        RoomEventFilter filter, CancellationToken ct)
+    {
+        var firstPages = await rooms.RecentInRoomsAsync(roomIds, after, upTo, PageSize(filter, limit, 0), ct);
+        var result = new Dictionary<string, (List<EventRow>, bool)>(StringComparer.Ordinal);
+        foreach (var roomId in roomIds)
+            result[roomId] = await TimelineRowsAsync(roomId, after, upTo, limit, filter, firstPages.GetValueOrDefault(roomId) ?? [], ct);
+        return result;
+    }
+
+    private const int Page = 200;
+
+    /// <summary>Rows to ask for: with an open filter exactly what is still needed (plus one to tell <c>limited</c>), else a page.</summary>
+    private static int PageSize(RoomEventFilter filter, int limit, int picked) => filter.IsOpen ? limit + 1 - picked : Page;
+
+    private async Task<(List<EventRow> Rows, bool Limited)> TimelineRowsAsync(string roomId, long after, long upTo, int limit, RoomEventFilter filter,
+        List<EventRow>? firstPage, CancellationToken ct)
+    {
         var picked = new List<EventRow>();
         var before = upTo;
         while (picked.Count <= limit)
         {
-            var requested = filter.IsOpen ? limit + 1 - picked.Count : Page;
+            var requested = PageSize(filter, limit, picked.Count);
             // An incremental window usually holds the newest few events, which the syncs woken with this one share.
-            var page = (after > 0 && filter.IsOpen && picked.Count == 0 ? await tails.RecentAsync(rooms, roomId, after, before, requested) : null)
+            var page = firstPage ?? (after > 0 && filter.IsOpen && picked.Count == 0 ? await tails.RecentAsync(rooms, roomId, after, before, requested) : null)
                 ?? await rooms.RecentAsync(roomId, after, before, requested, ct);
             picked.AddRange(filter.IsOpen ? page : page.Where(r => filter.Allows(r.Type, r.Sender, ContentOf(r))));
+            firstPage = null;
             if (page.Count < requested) break;
             before = page[^1].StreamOrdering - 1;
         }
