@@ -82,11 +82,12 @@ public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate wr
             var shared = await reads.ReadAsync(roomId, userId, upTo, (users, after) => RoomCountsAsync(roomId, users, after));
             if (shared is not null) return Counts(shared.Summaries[userId], shared.Later[userId], upTo);
         }
+        var rooms = ParameterList.Of(roomIds);
         var rows = await db.PushSummaries.TagWith("PushActionStore.UnreadCounts").AsNoTracking()
-            .Where(s => s.UserId == userId && roomIds.Contains(s.RoomId)).ToListAsync(ct);
+            .Where(s => s.UserId == userId && EF.Parameter(rooms).Contains(s.RoomId)).ToListAsync(ct);
         var counted = Counted(rows).Select(r => r.RoomId).Distinct().ToList();
         var later = upTo == long.MaxValue || counted.Count == 0 ? [] : await db.PushActions.TagWith("PushActionStore.UnreadCountsAfterWindow").AsNoTracking()
-            .Where(a => a.UserId == userId && a.StreamOrdering > upTo && counted.Contains(a.RoomId))
+            .Where(a => a.UserId == userId && a.StreamOrdering > upTo && EF.Parameter(counted).Contains(a.RoomId))
             .Select(a => new LaterNotification(a.UserId, a.RoomId, a.ThreadId, a.StreamOrdering, a.Highlight)).ToListAsync(ct);
         return Counts(rows, later, upTo);
     }
@@ -159,7 +160,7 @@ public sealed class PushActionStore(HomeserverDbContext db, DatabaseWriteGate wr
         var page = await query.OrderByDescending(a => a.StreamOrdering).Take(limit).ToListAsync(ct);
         var roomIds = page.Select(a => a.RoomId).Distinct().ToList();
         var marks = await db.PushSummaries.TagWith("PushActionStore.PageMarks").AsNoTracking()
-            .Where(s => s.UserId == userId && roomIds.Contains(s.RoomId)).ToListAsync(ct);
+            .Where(s => s.UserId == userId && EF.Parameter(roomIds).Contains(s.RoomId)).ToListAsync(ct);
         return page.Select(a => (a, PushSummaries.IsRead(marks.Where(m => m.RoomId == a.RoomId), a.ThreadId ?? MainThread, a.StreamOrdering))).ToList();
     }
 

@@ -55,7 +55,8 @@ public sealed class ReceiptStore(HomeserverDbContext db, StreamPositions positio
     public async Task<List<ReceiptRow>> ChangedAsync(IReadOnlyCollection<string> roomIds, long? since, long upTo, CancellationToken ct)
     {
         if (roomIds.Count == 0) return [];
-        var query = db.Receipts.TagWith("ReceiptStore.Changed").AsNoTracking().Where(r => roomIds.Contains(r.RoomId) && r.Position <= upTo);
+        var ids = ParameterList.Of(roomIds);
+        var query = db.Receipts.TagWith("ReceiptStore.Changed").AsNoTracking().Where(r => EF.Parameter(ids).Contains(r.RoomId) && r.Position <= upTo);
         if (since is { } s) query = query.Where(r => r.Position > s);
         return await query.ToListAsync(ct);
     }

@@ -54,18 +54,23 @@ public sealed class RelationsStore(HomeserverDbContext db)
     }
 
     /// <summary>Which of <paramref name="parentIds"/> have live children of an aggregated type, and of which types.</summary>
-    public Task<List<(string ParentId, string RelType)>> AggregatedKindsAsync(IReadOnlyCollection<string> parentIds, CancellationToken ct) =>
-        db.Events.TagWith("RelationsStore.AggregatedKinds").AsNoTracking()
-            .Where(e => e.RelatesToId != null && parentIds.Contains(e.RelatesToId) && e.RedactedBy == null && AggregatedTypes.Contains(e.RelType!))
+    public Task<List<(string ParentId, string RelType)>> AggregatedKindsAsync(IReadOnlyCollection<string> parentIds, CancellationToken ct)
+    {
+        var ids = ParameterList.Of(parentIds);
+        return db.Events.TagWith("RelationsStore.AggregatedKinds").AsNoTracking()
+            .Where(e => e.RelatesToId != null && EF.Parameter(ids).Contains(e.RelatesToId) && e.RedactedBy == null && AggregatedTypes.Contains(e.RelType!))
             .Select(e => new ValueTuple<string, string>(e.RelatesToId!, e.RelType!)).Distinct().ToListAsync(ct);
+    }
 
     /// <summary>
     /// For each parent: its newest edit by the same sender with the same type (newest by <c>origin_server_ts</c>, then
     /// the larger event id: "Server-side aggregation of m.replace relationships"), and its thread's size, newest event
     /// (topologically) and whether <paramref name="viewer"/> took part (sent the root or a thread event). One query.
     /// </summary>
-    public Task<List<ParentAggregate>> AggregatesAsync(IReadOnlyCollection<string> parentIds, string? viewer, CancellationToken ct) =>
-        db.Events.TagWith("RelationsStore.Aggregates").AsNoTracking().Where(p => parentIds.Contains(p.EventId)).Select(p => new ParentAggregate(
+    public Task<List<ParentAggregate>> AggregatesAsync(IReadOnlyCollection<string> parentIds, string? viewer, CancellationToken ct)
+    {
+        var ids = ParameterList.Of(parentIds);
+        return db.Events.TagWith("RelationsStore.Aggregates").AsNoTracking().Where(p => EF.Parameter(ids).Contains(p.EventId)).Select(p => new ParentAggregate(
             p.EventId,
             db.Events.Where(c => c.RelatesToId == p.EventId && c.RelType == EventRelation.Replace && c.RedactedBy == null && c.RoomId == p.RoomId
                     && c.Sender == p.Sender && c.Type == p.Type && c.StateKey == null)
@@ -76,6 +81,7 @@ public sealed class RelationsStore(HomeserverDbContext db)
             viewer != null && (p.Sender == viewer || db.Events.Any(c => c.RelatesToId == p.EventId && c.RelType == EventRelation.Thread
                 && c.RedactedBy == null && c.RoomId == p.RoomId && c.Sender == viewer))))
             .ToListAsync(ct);
+    }
 
     /// <summary>All live edits of one event by its sender, for when the newest is not a valid replacement.</summary>
     public Task<List<EventRow>> EditsAsync(string parentId, string roomId, string sender, string type, CancellationToken ct) =>
@@ -91,11 +97,14 @@ public sealed class RelationsStore(HomeserverDbContext db)
             .Select(e => e.Json).ToListAsync(ct);
 
     /// <summary>(parent, child, child's room) of the live <c>m.reference</c> children of <paramref name="parentIds"/>, oldest first.</summary>
-    public Task<List<(string ParentId, string EventId, string RoomId)>> ReferencesAsync(IReadOnlyCollection<string> parentIds, CancellationToken ct) =>
-        db.Events.TagWith("RelationsStore.References").AsNoTracking()
-            .Where(e => e.RelatesToId != null && parentIds.Contains(e.RelatesToId) && e.RelType == EventRelation.Reference && e.RedactedBy == null)
+    public Task<List<(string ParentId, string EventId, string RoomId)>> ReferencesAsync(IReadOnlyCollection<string> parentIds, CancellationToken ct)
+    {
+        var ids = ParameterList.Of(parentIds);
+        return db.Events.TagWith("RelationsStore.References").AsNoTracking()
+            .Where(e => e.RelatesToId != null && EF.Parameter(ids).Contains(e.RelatesToId) && e.RelType == EventRelation.Reference && e.RedactedBy == null)
             .OrderBy(e => e.StreamOrdering)
             .Select(e => new ValueTuple<string, string, string>(e.RelatesToId!, e.EventId, e.RoomId)).ToListAsync(ct);
+    }
 
     /// <summary>
     /// A page of a room's thread roots, most recent activity first: each root with the stream position of its thread's

@@ -28,8 +28,16 @@ public sealed partial class RoomStore(HomeserverDbContext db, StateGroupCache st
          where x.RoomId == roomId
          select new ForwardExtremity(e.EventId, e.Depth, e.StateGroupAfter)).ToListAsync(ct);
 
-    public Task<List<EventRow>> EventRowsAsync(IReadOnlyCollection<string> eventIds, CancellationToken ct = default) =>
-        db.Events.TagWith("RoomStore.EventRows").AsNoTracking().Where(e => eventIds.Contains(e.EventId)).ToListAsync(ct);
+    /// <remarks>
+    /// Collections here are bound as one parameter (<see cref="EF.Parameter{T}"/>: a JSON array on SQLite, an array on
+    /// PostgreSQL), not one parameter per item: sync passes hundreds of ids, and SQLite looks each named parameter up
+    /// by a linear search (thousands of string compares per id).
+    /// </remarks>
+    public Task<List<EventRow>> EventRowsAsync(IReadOnlyCollection<string> eventIds, CancellationToken ct = default)
+    {
+        var ids = ParameterList.Of(eventIds);
+        return db.Events.TagWith("RoomStore.EventRows").AsNoTracking().Where(e => EF.Parameter(ids).Contains(e.EventId)).ToListAsync(ct);
+    }
 
     public Task<EventRow?> EventRowAsync(string eventId, CancellationToken ct = default) =>
         db.Events.TagWith("RoomStore.EventRow").AsNoTracking().FirstOrDefaultAsync(e => e.EventId == eventId, ct);
@@ -46,10 +54,19 @@ public sealed partial class RoomStore(HomeserverDbContext db, StateGroupCache st
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<HomeserverDbContext, string, string, string, CancellationToken, Task<string?>>> TxnEventQueries = new();
 
     /// <summary>Transaction ids of events the given device sent: event id → txn id.</summary>
-    public Task<Dictionary<string, string>> TxnIdsAsync(IReadOnlyCollection<string> eventIds, string userId, string deviceId, CancellationToken ct = default) =>
-        db.EventTxns.TagWith("RoomStore.TxnIds").AsNoTracking()
-            .Where(t => eventIds.Contains(t.EventId) && t.UserId == userId && t.DeviceId == deviceId)
-            .ToDictionaryAsync(t => t.EventId, t => t.TxnId, ct);
+    /// <remarks>
+    /// Found by event id alone, the device checked here: asked for (user, device) too, PostgreSQL's generic plan for a
+    /// prepared statement scans all the device's transactions and tests each against the whole id array (an initial
+    /// sync of 2,000 events of a user who sent 5,000 took 0.2 s); by event id it probes the index once per id.
+    /// </remarks>
+    public async Task<Dictionary<string, string>> TxnIdsAsync(IReadOnlyCollection<string> eventIds, string userId, string deviceId, CancellationToken ct = default)
+    {
+        var ids = ParameterList.Of(eventIds);
+        var rows = await db.EventTxns.TagWith("RoomStore.TxnIds").AsNoTracking()
+            .Where(t => EF.Parameter(ids).Contains(t.EventId))
+            .Select(t => new { t.EventId, t.TxnId, t.UserId, t.DeviceId }).ToListAsync(ct);
+        return rows.Where(t => t.UserId == userId && t.DeviceId == deviceId).ToDictionary(t => t.EventId, t => t.TxnId);
+    }
 
     /// <summary>The rooms where the user's current membership is <paramref name="membership"/>.</summary>
     public Task<List<string>> RoomsWithMembershipAsync(string userId, string membership, CancellationToken ct = default) =>
@@ -122,10 +139,13 @@ public sealed partial class RoomStore(HomeserverDbContext db, StateGroupCache st
             .OrderByDescending(e => e.StreamOrdering).Take(limit).ToListAsync(ct);
 
     /// <summary>Rooms with any event in the stream window (<paramref name="after"/>, <paramref name="upTo"/>].</summary>
-    public Task<List<string>> RoomsWithEventsAsync(IReadOnlyCollection<string> roomIds, long after, long upTo, CancellationToken ct = default) =>
-        db.Events.TagWith("RoomStore.RoomsWithEvents").AsNoTracking()
-            .Where(e => roomIds.Contains(e.RoomId) && e.StreamOrdering > after && e.StreamOrdering <= upTo)
+    public Task<List<string>> RoomsWithEventsAsync(IReadOnlyCollection<string> roomIds, long after, long upTo, CancellationToken ct = default)
+    {
+        var ids = ParameterList.Of(roomIds);
+        return db.Events.TagWith("RoomStore.RoomsWithEvents").AsNoTracking()
+            .Where(e => EF.Parameter(ids).Contains(e.RoomId) && e.StreamOrdering > after && e.StreamOrdering <= upTo)
             .Select(e => e.RoomId).Distinct().ToListAsync(ct);
+    }
 
     /// <summary>The user's membership events in the stream window, oldest first: which rooms they joined, were invited to, left.</summary>
     public Task<List<EventRow>> MembershipChangesAsync(string userId, long after, long upTo, CancellationToken ct = default) =>
@@ -142,8 +162,9 @@ public sealed partial class RoomStore(HomeserverDbContext db, StateGroupCache st
     public async Task<HashSet<string>> JoinedAmongAsync(IReadOnlyCollection<string> roomIds, IReadOnlyCollection<string> candidates, CancellationToken ct = default)
     {
         if (roomIds.Count == 0 || candidates.Count == 0) return [];
+        var (rooms, users) = (ParameterList.Of(roomIds), ParameterList.Of(candidates));
         var joined = await db.CurrentState.TagWith("RoomStore.JoinedAmong").AsNoTracking()
-            .Where(s => s.Type == EventTypes.Member && s.Membership == Membership.Join && roomIds.Contains(s.RoomId) && candidates.Contains(s.StateKey))
+            .Where(s => s.Type == EventTypes.Member && s.Membership == Membership.Join && EF.Parameter(rooms).Contains(s.RoomId) && EF.Parameter(users).Contains(s.StateKey))
             .Select(s => s.StateKey).Distinct().ToListAsync(ct);
         return joined.ToHashSet(StringComparer.Ordinal);
     }
@@ -152,8 +173,9 @@ public sealed partial class RoomStore(HomeserverDbContext db, StateGroupCache st
     public async Task<Dictionary<string, List<(string UserId, string? Membership)>>> MemberListsAsync(IReadOnlyCollection<string> roomIds, CancellationToken ct = default)
     {
         if (roomIds.Count == 0) return [];
+        var ids = ParameterList.Of(roomIds);
         var rows = await db.CurrentState.TagWith("RoomStore.MemberLists").AsNoTracking()
-            .Where(s => roomIds.Contains(s.RoomId) && s.Type == EventTypes.Member)
+            .Where(s => EF.Parameter(ids).Contains(s.RoomId) && s.Type == EventTypes.Member)
             .Select(s => new { s.RoomId, s.StateKey, s.Membership }).ToListAsync(ct);
         return rows.GroupBy(r => r.RoomId).ToDictionary(g => g.Key, g => g.Select(r => (r.StateKey, r.Membership)).ToList());
     }
