@@ -11,10 +11,10 @@ public static class ProbeScenario
     private static readonly ConcurrentDictionary<string, int> Commands = new();
     private static readonly ConcurrentDictionary<string, double> Durations = new();
     private static bool counting;
+    private static bool subscribed;
 
     public static async Task RunAsync(LoadServer server)
     {
-        DiagnosticListener.AllListeners.Subscribe(new Observer());
         var a = await server.RegisterAsync("probe_a");
         var b = await server.RegisterAsync("probe_b");
         var room = await server.CreateRoomAsync(a.Token);
@@ -35,8 +35,14 @@ public static class ProbeScenario
         });
     }
 
-    private static async Task Measure(string name, int n, Func<Task> action)
+    /// <summary>Runs <paramref name="action"/> n times (after one unmeasured run) and prints its database commands by query tag.</summary>
+    public static async Task Measure(string name, int n, Func<Task> action)
     {
+        if (!subscribed)
+        {
+            DiagnosticListener.AllListeners.Subscribe(new Observer());
+            subscribed = true;
+        }
         await action();
         Commands.Clear();
         Durations.Clear();
@@ -69,12 +75,22 @@ public static class ProbeScenario
                 Durations.AddOrUpdate("COMMIT", end.Duration.TotalMilliseconds, (_, d) => d + end.Duration.TotalMilliseconds);
                 return;
             }
+            if (value.Value is DataReaderDisposingEventData reading && value.Key == RelationalEventId.DataReaderDisposing.Name)
+            {
+                // From the command's start to the reader's end: the rows' transfer and reading too.
+                var read = Tag(reading.Command.CommandText) + " (until read)";
+                Durations.AddOrUpdate(read, reading.Duration.TotalMilliseconds, (_, d) => d + reading.Duration.TotalMilliseconds);
+                Commands.AddOrUpdate(read, 0, (_, c) => c);
+                return;
+            }
             if (value.Key != RelationalEventId.CommandExecuted.Name || value.Value is not CommandExecutedEventData data) return;
-            var text = data.Command.CommandText;
-            var tag = text.StartsWith("-- ", StringComparison.Ordinal) ? text[3..text.IndexOf('\n')] : text.Length > 90 ? text[..90].ReplaceLineEndings(" ") : text.ReplaceLineEndings(" ");
+            var tag = Tag(data.Command.CommandText);
             Commands.AddOrUpdate(tag, 1, (_, c) => c + 1);
             Durations.AddOrUpdate(tag, data.Duration.TotalMilliseconds, (_, d) => d + data.Duration.TotalMilliseconds);
         }
+
+        private static string Tag(string text) =>
+            text.StartsWith("-- ", StringComparison.Ordinal) ? text[3..text.IndexOf('\n')] : text.Length > 90 ? text[..90].ReplaceLineEndings(" ") : text.ReplaceLineEndings(" ");
 
         public void OnCompleted()
         {

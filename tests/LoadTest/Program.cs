@@ -9,7 +9,7 @@ await using var server = await LoadServer.StartAsync(postgres);
 Console.WriteLine($"# Messenger load test: {scenario} on {(postgres is null ? "SQLite" : "PostgreSQL")}, {Environment.ProcessorCount} cores");
 if (scenario is "send" or "all") await SendScenario.RunAsync(server, Option("--phase"));
 if (scenario is "fanout" or "all") await FanoutScenario.RunAsync(server, members, rounds);
-if (scenario is "initial-sync" or "all") await InitialSyncScenario.RunAsync(server);
+if (scenario is "initial-sync" or "all") await InitialSyncScenario.RunAsync(server, int.Parse(Option("--samples") ?? "30", System.Globalization.CultureInfo.InvariantCulture), args.Contains("--probe"));
 if (scenario is "probe") await ProbeScenario.RunAsync(server);
 if (scenario is "federation" or "all") await FederationScenario.RunAsync(server);
 if (scenario is "keys-claim" or "all") await KeysClaimScenario.RunAsync(server);
