@@ -118,6 +118,31 @@ public abstract class SyncTimelineBatchTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_filter_that_passes_few_events_reads_further_pages_of_each_room()
+    {
+        var alice = await Http.RegisterAsync();
+        var bob = await Http.RegisterAsync();
+        var chatty = await NewRoomAsync(alice, "public_chat");
+        var calm = await NewRoomAsync(alice, "public_chat");
+        (await Http.RoomPostAsync(bob, chatty, "join", new { })).AssertOk();
+        (await Http.RoomPostAsync(bob, calm, "join", new { })).AssertOk();
+        await Http.SendTextAsync(alice, chatty, "alice early");
+        await Http.SendTextAsync(alice, calm, "alice in calm");
+        // More of others' events than a page read at once holds (200): Alice's are all behind them. Three senders, each
+        // within the message rate limit's burst.
+        var others = new List<Session> { bob, await Http.RegisterAsync(), await Http.RegisterAsync() };
+        foreach (var other in others.Skip(1)) (await Http.RoomPostAsync(other, chatty, "join", new { })).AssertOk();
+        for (var i = 0; i < 210; i++) await Http.SendTextAsync(others[i % 3], chatty, $"other {i}");
+        await Http.SendTextAsync(alice, chatty, "alice late");
+
+        var filter = "{\"room\":{\"timeline\":{\"limit\":3,\"senders\":[\"" + alice.UserId + "\"],\"types\":[\"m.room.message\"]}}}";
+        var sync = await Http.SyncAsync(alice, filter: filter);
+
+        Assert.Equal(["alice early", "alice late"], sync.Timeline(chatty).Bodies());
+        Assert.Equal(["alice in calm"], sync.Timeline(calm).Bodies());
+    }
+
+    [Fact]
     public async Task Incremental_sync_with_news_in_many_rooms_has_each_rooms_new_events_only()
     {
         var alice = await Http.RegisterAsync();
