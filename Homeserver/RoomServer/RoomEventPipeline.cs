@@ -72,19 +72,30 @@ public sealed partial class RoomEventPipeline(RoomStore rooms, EventPersister pe
         await build(batch);
         roomId = batch.Working.RoomId;
         // v12: the same user creating the same room in the same millisecond makes the same create event, hence the
-        // same room id. Build again a millisecond later rather than fail on the existing room.
-        for (var attempt = 0; version.RoomIdFromCreateEvent && attempt < 5 && await rooms.FindRoomAsync(roomId, ct) is not null; attempt++)
+        // same room id. Checked under the room's lock, so that two such requests at once cannot both find the id free:
+        // the later one builds again a millisecond later rather than fail on the existing room.
+        for (var attempt = 0; ; attempt++)
         {
+            using (var held = await context.Locks.AcquireAsync(roomId, ct))
+            {
+                if (!version.RoomIdFromCreateEvent || attempt == MaxCreateAttempts || await rooms.FindRoomAsync(roomId, ct) is null)
+                {
+                    var row = new RoomRow { RoomId = roomId, RoomVersion = version.Id, Creator = creator, CreatedTs = context.Time.GetUtcNow().ToUnixTimeMilliseconds(), IsPublic = isPublic };
+                    await AnnounceAsync(await PersistAsync(batch, row, ct), batch.Events);
+                    return roomId;
+                }
+            }
             batch = NewBatch(new RoomSnapshot("", version, ImmutableDictionary<StateKey, string>.Empty, [], 0, 0), batch.Events[0].Pdu.OriginServerTs + 1);
             await build(batch);
             roomId = batch.Working.RoomId;
         }
-
-        using var held = await context.Locks.AcquireAsync(roomId, ct);
-        var row = new RoomRow { RoomId = roomId, RoomVersion = version.Id, Creator = creator, CreatedTs = context.Time.GetUtcNow().ToUnixTimeMilliseconds(), IsPublic = isPublic };
-        await AnnounceAsync(await PersistAsync(batch, row, ct), batch.Events);
-        return roomId;
     }
+
+    /// <summary>
+    /// How many times a v12 room is built again when its id is taken: each try moves a millisecond on, and with n
+    /// identical requests at once the last may find n - 1 of them ahead of it.
+    /// </summary>
+    private const int MaxCreateAttempts = 64;
 
     private LocalEventBatch NewBatch(RoomSnapshot snapshot, long earliestTs = 0) =>
         new(snapshot, (id, ct) => LoadEventAsync(id, snapshot.Version, ct), context.ServerName, context.SigningKey, context.Time, earliestTs);

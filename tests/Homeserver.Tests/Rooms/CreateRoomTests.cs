@@ -112,6 +112,20 @@ public abstract class CreateRoomTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Identical_v12_rooms_created_at_once_by_one_user_all_get_their_own_id()
+    {
+        // v12 derives the room id from the create event: the same request in the same millisecond makes the same one.
+        var alice = await Http.RegisterAsync();
+        var creates = Enumerable.Range(0, 12).Select(_ => Http.PostMatrixAsync(V3 + "/createRoom", new { room_version = "12" }, alice.AccessToken));
+
+        var roomIds = (await Task.WhenAll(creates)).Select(r => r.AssertOk().String("room_id")).ToList();
+
+        Assert.Equal(12, roomIds.Distinct().Count());
+        var joined = (await Http.GetMatrixAsync(V3 + "/joined_rooms", alice.AccessToken)).AssertOk().Body["joined_rooms"]!.AsArray();
+        Assert.Equal(roomIds.Order(), joined.Select(r => (string)r!).Order());
+    }
+
+    [Fact]
     public async Task Unsupported_room_version_is_M_UNSUPPORTED_ROOM_VERSION() =>
         (await Http.PostMatrixAsync(V3 + "/createRoom", new { room_version = "99" }, (await Http.RegisterAsync()).AccessToken))
             .AssertError(400, "M_UNSUPPORTED_ROOM_VERSION");
