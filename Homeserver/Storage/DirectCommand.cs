@@ -24,13 +24,7 @@ public static class DirectCommand
     {
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("direct commands run inside the persister's transaction");
-        var connection = transaction.Connection!;
-        if (connection is not SqliteConnection)
-        {
-            await using var once = Create(connection, sql, values.Length);
-            return await RunAsync(once, transaction, values, ct);
-        }
-        var command = PreparedOn(connection, sql, values.Length, out var kept);
+        var command = PreparedOn(transaction.Connection!, sql, values.Length, out var kept);
         try
         {
             return await RunAsync(command, transaction, values, ct);
